@@ -1,0 +1,3 @@
+export { ConfigError, parseServerEnv, type ServerConfig } from "./env.ts";
+export { buildServer } from "./server.ts";
+export { openDatabase, type RunningServer, startServer, stopOnSignals } from "./start.ts";

@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import fastifyStatic from "@fastify/static";
+import { type AppRouter, appRouter, createApiContext } from "@pathways/api";
+import type { DbHandle } from "@pathways/db";
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { ServerConfig } from "./env.ts";
+import {
+  clearedSessionCookie,
+  forgeryRefusal,
+  isHttps,
+  readCookie,
+  sessionCookie,
+  sessionCookieName,
+  setSecurityHeaders,
+} from "./http-security.ts";
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+export interface BuildServerOptions {
+  config: ServerConfig;
+  database: DbHandle;
+  /** Where pino writes; tests pass a stream to read the log back. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** The HTTP server: tRPC at /trpc, health probes, the built web app at /. Does not listen. */
+export async function buildServer({
+  config,
+  database,
+  logStream,
+}: BuildServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(logStream ? { stream: logStream } : {}),
+      serializers: {
+        // Only the path: query strings carry tRPC inputs (search terms, names) that must not reach logs.
+        req: (req) => ({ method: req.method, path: req.url.split("?")[0], requestId: req.id }),
+      },
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 256 * 1024,
+    forceCloseConnections: "idle",
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 5000 },
+  });
+
+  app.addHook("onSend", async (request, reply) => {
+    setSecurityHeaders(reply);
+    reply.header("X-Request-Id", request.id);
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    const ready = await database.ping();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "database unavailable" });
+  });
+
+  await app.register(async (trpcScope) => {
+    trpcScope.addHook("onRequest", async (request, reply) => {
+      const refusal = forgeryRefusal(request, config.allowedOrigins);
+      if (refusal) {
+        return reply.code(403).send({ error: { message: refusal, code: "FORBIDDEN" } });
+      }
+    });
+    await trpcScope.register(fastifyTRPCPlugin, {
+      prefix: "/trpc",
+      trpcOptions: {
+        router: appRouter,
+        createContext: ({ req, res }) => {
+          const secure = isHttps(req);
+          return createApiContext(
+            {
+              db: database.db,
+              sessions: { secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes },
+            },
+            {
+              requestId: req.id,
+              address: req.ip,
+              sessionToken: readCookie(req.headers.cookie, sessionCookieName),
+              setSessionCookie: (token) =>
+                res.header("Set-Cookie", sessionCookie(token, secure, config.sessionIdleMinutes * 60 * 8)),
+              clearSessionCookie: () => res.header("Set-Cookie", clearedSessionCookie(secure)),
+            },
+          );
+        },
+        onError: ({ error, path: procedure, req }) => {
+          if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
+            req.log.error({ procedure, code: error.code, err: error.cause ?? error }, "procedure failed");
+          }
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+    });
+  });
+
+  if (existsSync(path.join(config.webDist, "index.html"))) {
+    await app.register(fastifyStatic, { root: config.webDist, wildcard: false, index: "index.html" });
+    // The web app routes on the client: any other page path gets index.html.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === "GET" && !request.url.startsWith("/trpc")) return reply.sendFile("index.html");
+      return reply.code(404).send({ error: "Not found" });
+    });
+  } else {
+    app.get("/", async (_request, reply) =>
+      reply
+        .type("text/plain")
+        .send("Pathways API is running. The web app is not built: run `npm run build -w @pathways/web`."),
+    );
+  }
+  return app;
+}

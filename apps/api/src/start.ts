@@ -1,0 +1,89 @@
+import { type Ctx, isDatabaseEmpty, seedDemo } from "@pathways/core";
+import { createDb, DataDirInUseError, type DbHandle } from "@pathways/db";
+import type { FastifyInstance } from "fastify";
+import { ConfigError, type ServerConfig } from "./env.ts";
+import { buildServer } from "./server.ts";
+
+export interface StartOptions {
+  config: ServerConfig;
+  /** Seed the demo city when the database is empty. */
+  demo?: boolean;
+  logStream?: NodeJS.WritableStream;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: DbHandle;
+  url: string;
+  /** Stops accepting, finishes in-flight requests, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database named by the config, failing with a message that names the setting to fix. */
+export async function openDatabase(config: ServerConfig): Promise<DbHandle> {
+  try {
+    const database = await createDb(
+      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    );
+    if (!(await database.ping(10_000))) {
+      await database.close().catch(() => {});
+      throw new ConfigError([
+        `DATABASE_URL cannot be reached (${database.location}): is PostgreSQL running there?`,
+      ]);
+    }
+    return database;
+  } catch (error) {
+    if (error instanceof DataDirInUseError) throw new ConfigError([`PATHWAYS_DATA_DIR ${error.message}`]);
+    throw error;
+  }
+}
+
+export async function startServer({ config, demo = false, logStream }: StartOptions): Promise<RunningServer> {
+  const database = await openDatabase(config);
+  try {
+    await database.migrate();
+    if (demo) {
+      const ctx: Ctx = { db: database.db, actor: { kind: "system", name: "demo-seed" } };
+      if (await isDatabaseEmpty(ctx)) await seedDemo({ ctx });
+    }
+    const app = await buildServer({ config, database, logStream });
+    if (config.usingDevelopmentSecret) {
+      app.log.warn("SESSION_SECRET is not set: using the development secret. Set it before real use.");
+    }
+    const address = await app.listen({ port: config.port, host: config.host });
+    app.log.info(
+      { database: database.driver, location: database.location },
+      `Pathways is listening on ${address}`,
+    );
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      database,
+      url: address,
+      stop: () =>
+        (stopping ??= (async () => {
+          await app.close();
+          await database.close();
+        })()),
+    };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Stops cleanly on SIGTERM or SIGINT: in-flight requests finish, the database closes. */
+export function stopOnSignals(server: RunningServer): void {
+  const stop = (signal: string) => {
+    server.app.log.info(`${signal} received: finishing in-flight requests and closing the database`);
+    server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        server.app.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}

@@ -1,0 +1,57 @@
+import { parseArgs } from "node:util";
+import { migrate, type Output, seed, serve, UsageError } from "./commands.ts";
+import { ConfigError, parseCliEnv } from "./env.ts";
+
+const usage = `Usage: pathways <command> [options]
+
+Commands:
+  serve [--demo]     Start the API and web app (migrates first; --demo seeds an empty database)
+  migrate            Apply database migrations
+  seed --demo        Fill an empty database with the demo city
+
+Settings come from the environment: DATABASE_URL (PostgreSQL) or PATHWAYS_DATA_DIR (embedded,
+default ./.pathways/data), PORT, HOST, SESSION_SECRET. See the README.`;
+
+const output: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    output.out(usage);
+    return command ? 0 : 2;
+  }
+  const { values } = parseArgs({ args: rest, options: { demo: { type: "boolean", default: false } } });
+  const config = parseCliEnv();
+  switch (command) {
+    case "serve":
+      await serve(config, { demo: values.demo }, output);
+      return -1;
+    case "migrate":
+      await migrate(config, output);
+      return 0;
+    case "seed":
+      await seed(config, { demo: values.demo }, output);
+      return 0;
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${usage}`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  // serve keeps running until a signal; every other command ends here.
+  if (code >= 0) process.exit(code);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) output.err(`pathways: ${problem}`);
+    process.exit(1);
+  }
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    output.err(`pathways: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  throw error;
+}

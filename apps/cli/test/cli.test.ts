@@ -1,0 +1,82 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const bin = path.resolve(import.meta.dirname, "../bin/pathways.js");
+const tmp = mkdtempSync(path.join(os.tmpdir(), "pathways-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function pathways(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, LOG_LEVEL: "silent", ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("pathways CLI", () => {
+  it("seeds the demo city into an empty database, and refuses to seed one that has data", () => {
+    const env = { PATHWAYS_DATA_DIR: path.join(tmp, "seeded") };
+    const first = pathways(["seed", "--demo"], env);
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toContain("Demo data created: 5 organisations, 4 users, 8 hotspots.");
+    expect(first.status).toBe(0);
+    const second = pathways(["seed", "--demo"], env);
+    expect(second.stdout).toContain("already has data");
+    expect(second.status).toBe(0);
+  });
+
+  it("applies migrations", () => {
+    const result = pathways(["migrate"], { PATHWAYS_DATA_DIR: path.join(tmp, "migrated") });
+    expect(result.stdout).toMatch(/^Migrations applied \(pglite, .*migrated\)\.$/m);
+    expect(result.status).toBe(0);
+  });
+
+  it("stops on a bad setting with one line naming it, not a stack trace", () => {
+    const result = pathways(["serve"], { PORT: "abc" });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'pathways: PORT must be a whole number from 0 to 65535 (0 picks a free port) (got "abc")',
+    );
+  });
+
+  it("explains an unknown command", () => {
+    const result = pathways(["frobnicate"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Unknown command "frobnicate"');
+    expect(result.stderr).toContain("Usage: pathways <command>");
+  });
+
+  it("serves the demo city and shuts down cleanly on SIGTERM", async () => {
+    const child = spawn(process.execPath, [bin, "serve", "--demo"], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: "0",
+        LOG_LEVEL: "silent",
+        PATHWAYS_DATA_DIR: path.join(tmp, "served"),
+      },
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 30_000);
+      child.stdout.on("data", () => {
+        const match = /running at (http:\/\/\S+)/.exec(stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect(stdout).toContain("outreach@demo.pathways");
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 60_000);
+});

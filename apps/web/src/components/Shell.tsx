@@ -1,0 +1,65 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { Link, useLocation } from "wouter";
+import { navItems, roleLabels, type SignedInUser } from "../lib/session.ts";
+import { useTRPC } from "../lib/trpc.ts";
+
+export function Shell({ user, children }: { user: SignedInUser; children: ReactNode }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [location, navigate] = useLocation();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      onSettled: async () => {
+        queryClient.clear();
+        navigate("/", { replace: true });
+        await queryClient.invalidateQueries();
+      },
+    }),
+  );
+  const items = navItems.filter((item) => item.roles.includes(user.role));
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          Pathways
+        </Link>
+        <div className="whoami">
+          <span className="whoami-name">{user.name}</span>
+          <span className="whoami-role">
+            {roleLabels[user.role]} · {user.organisationName}
+          </span>
+        </div>
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => signOut.mutate()}
+          disabled={signOut.isPending}
+        >
+          Sign out
+        </button>
+      </header>
+      <nav className="nav" aria-label="Main">
+        <ul>
+          {items.map((item) => {
+            const current = location === item.href || location.startsWith(`${item.href}/`);
+            return (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={current ? "page" : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

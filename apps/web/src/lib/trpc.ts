@@ -1,0 +1,35 @@
+import type { AppRouter } from "@pathways/api";
+import { QueryClient } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import superjson from "superjson";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+export function makeTrpcClient() {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxURLLength: 2000 })],
+  });
+}
+
+export function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        // A refusal will not change on retry; a network blip might.
+        retry: (failures, error) =>
+          failures < 2 && !(error instanceof TRPCClientError && error.data?.httpStatus < 500),
+      },
+    },
+  });
+}
+
+/** The message to show a person for a failed call, and any per-field messages. */
+export function describeError(error: unknown): { message: string; fields: Record<string, string[]> } {
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { fieldErrors?: Record<string, string[]> | null } | undefined;
+    return { message: error.message, fields: data?.fieldErrors ?? {} };
+  }
+  return { message: "Could not reach Pathways. Check your connection and try again.", fields: {} };
+}

@@ -1,0 +1,214 @@
+import { codeLabel, organisationKinds, roles } from "@pathways/validators/codes";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
+import { roleLabels } from "../lib/session.ts";
+import { describeError, useTRPC } from "../lib/trpc.ts";
+
+export function AdminPage() {
+  const trpc = useTRPC();
+  const users = useQuery(trpc.admin.users.queryOptions());
+  const organisations = useQuery(trpc.admin.organisations.queryOptions());
+
+  return (
+    <section>
+      <PageHeader title="Admin">
+        <p className="lede">Users and organisations.</p>
+      </PageHeader>
+      <h2>Users</h2>
+      {organisations.data && <NewUserForm organisations={organisations.data} />}
+      {users.isPending ? (
+        <Loading label="Loading users…" />
+      ) : users.isError ? (
+        <ErrorNotice message={describeError(users.error).message} onRetry={() => users.refetch()} />
+      ) : users.data.length === 0 ? (
+        <EmptyState title="No users yet" />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Organisation</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((user) => (
+                <tr key={user.id}>
+                  <td>{user.name}</td>
+                  <td>{user.email}</td>
+                  <td>{roleLabels[user.role]}</td>
+                  <td>{user.organisationName}</td>
+                  <td>{user.disabledAt ? "Disabled" : "Active"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2>Organisations</h2>
+      <NewOrganisationForm />
+      {organisations.isPending ? (
+        <Loading label="Loading organisations…" />
+      ) : organisations.isError ? (
+        <ErrorNotice
+          message={describeError(organisations.error).message}
+          onRetry={() => organisations.refetch()}
+        />
+      ) : (
+        <ul className="plain-list">
+          {organisations.data.map((organisation) => (
+            <li key={organisation.id}>
+              {organisation.name} <span className="muted">({codeLabel(organisation.kind)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function NewUserForm({ organisations }: { organisations: { id: string; name: string }[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const empty = {
+    name: "",
+    email: "",
+    role: "outreach_worker",
+    organisationId: organisations[0]?.id ?? "",
+    password: "",
+  };
+  const [form, setForm] = useState(empty);
+  const create = useMutation(
+    trpc.admin.createUser.mutationOptions({
+      onSuccess: async () => {
+        setForm(empty);
+        await queryClient.invalidateQueries({ queryKey: trpc.admin.users.queryKey() });
+      },
+    }),
+  );
+  const error = create.error ? describeError(create.error) : null;
+  const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
+    setForm({ ...form, [key]: event.target.value });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ ...form, role: form.role as (typeof roles)[number] });
+  };
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-label="Add a user">
+      <h3>Add a user</h3>
+      {error && <ErrorNotice message={error.message} />}
+      {create.isSuccess && (
+        <p className="notice notice-success" role="status">
+          User added.
+        </p>
+      )}
+      <div className="form-row">
+        <Field id="user-name" label="Name" errors={error?.fields.name}>
+          <input {...fieldAria("user-name", error?.fields.name)} value={form.name} onChange={set("name")} />
+        </Field>
+        <Field id="user-email" label="Email" errors={error?.fields.email}>
+          <input
+            {...fieldAria("user-email", error?.fields.email)}
+            type="email"
+            value={form.email}
+            onChange={set("email")}
+          />
+        </Field>
+        <Field id="user-role" label="Role" errors={error?.fields.role}>
+          <select {...fieldAria("user-role", error?.fields.role)} value={form.role} onChange={set("role")}>
+            {roles.map((role) => (
+              <option key={role} value={role}>
+                {roleLabels[role]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="user-organisation" label="Organisation" errors={error?.fields.organisationId}>
+          <select
+            {...fieldAria("user-organisation", error?.fields.organisationId)}
+            value={form.organisationId}
+            onChange={set("organisationId")}
+          >
+            {organisations.map((organisation) => (
+              <option key={organisation.id} value={organisation.id}>
+                {organisation.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          id="user-password"
+          label="First password"
+          hint="At least 12 characters; they change it later."
+          errors={error?.fields.password}
+        >
+          <input
+            {...fieldAria("user-password", error?.fields.password, "At least 12 characters")}
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={set("password")}
+          />
+        </Field>
+      </div>
+      <button type="submit" className="button button-primary" disabled={create.isPending}>
+        {create.isPending ? "Adding…" : "Add user"}
+      </button>
+    </form>
+  );
+}
+
+function NewOrganisationForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<(typeof organisationKinds)[number]>("taskforce");
+  const create = useMutation(
+    trpc.admin.createOrganisation.mutationOptions({
+      onSuccess: async () => {
+        setName("");
+        await queryClient.invalidateQueries({ queryKey: trpc.admin.organisations.queryKey() });
+      },
+    }),
+  );
+  const error = create.error ? describeError(create.error) : null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ name, kind });
+  };
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-label="Add an organisation">
+      <h3>Add an organisation</h3>
+      {error && <ErrorNotice message={error.message} />}
+      <div className="form-row">
+        <Field id="organisation-name" label="Name" errors={error?.fields.name}>
+          <input
+            {...fieldAria("organisation-name", error?.fields.name)}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </Field>
+        <Field id="organisation-kind" label="Kind" errors={error?.fields.kind}>
+          <select
+            {...fieldAria("organisation-kind", error?.fields.kind)}
+            value={kind}
+            onChange={(e) => setKind(e.target.value as typeof kind)}
+          >
+            {organisationKinds.map((k) => (
+              <option key={k} value={k}>
+                {codeLabel(k)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <button type="submit" className="button button-primary" disabled={create.isPending}>
+        {create.isPending ? "Adding…" : "Add organisation"}
+      </button>
+    </form>
+  );
+}

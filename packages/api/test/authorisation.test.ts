@@ -1,0 +1,119 @@
+import type { Actor } from "@pathways/core";
+import type { Role } from "@pathways/validators/codes";
+import { describeDb, makeWorld } from "@pathways/vitest-config";
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { appRouter } from "../src/root.ts";
+import type { ProcedureMeta } from "../src/trpc.ts";
+import { callerAs } from "./helpers.ts";
+
+const everyone = ["outreach_worker", "treatment_manager", "commissioner", "admin"] as const satisfies Role[];
+
+/**
+ * Who may call each procedure, written out by hand. A procedure added to the router without a row
+ * here fails the first test; a row that disagrees with the router's declared access fails the second.
+ */
+const expectedAccess: Record<string, ProcedureMeta["access"]> = {
+  "auth.me": "public",
+  "auth.signIn": "public",
+  "auth.signOut": everyone,
+  "hotspots.list": everyone,
+  "hotspots.create": ["admin"],
+  "hotspots.update": ["admin"],
+  "admin.organisations": ["admin"],
+  "admin.createOrganisation": ["admin"],
+  "admin.users": ["admin"],
+  "admin.createUser": ["admin"],
+};
+
+type ProcedureDef = { _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta } };
+const procedures = appRouter._def.procedures as unknown as Record<string, ProcedureDef>;
+
+/** Field names that identify a person; a commissioner must never receive one. */
+const personLevelFields = [
+  "attributor",
+  "dateOfBirth",
+  "alias",
+  "fullName",
+  "partialPostcode",
+  "firstInitial",
+  "surnameInitial",
+  "personId",
+  "notes",
+];
+
+function collectKeys(value: unknown, keys = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) collectKeys(item, keys);
+  else if (value && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      keys.add(key);
+      collectKeys(inner, keys);
+    }
+  }
+  return keys;
+}
+
+async function invoke(caller: ReturnType<typeof callerAs>, path: string, input: unknown) {
+  let target: unknown = caller;
+  for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
+  return (target as (input: unknown) => Promise<unknown>)(input);
+}
+
+async function refusalOf(caller: ReturnType<typeof callerAs>, path: string): Promise<string | null> {
+  try {
+    await invoke(caller, path, undefined);
+    return null;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED" ? error.code : null;
+  }
+}
+
+describe("the authorisation matrix is complete", () => {
+  it("has a row for every procedure in the router, and no row for one that is gone", () => {
+    expect(Object.keys(procedures).sort()).toEqual(Object.keys(expectedAccess).sort());
+  });
+
+  it("matches what each procedure declares", () => {
+    for (const [path, procedure] of Object.entries(procedures)) {
+      expect(procedure._def.meta?.access, path).toEqual(expectedAccess[path]);
+    }
+  });
+});
+
+describeDb("authorisation matrix", (use) => {
+  it("lets exactly the declared roles through every procedure, and nobody signed out", async () => {
+    const { actors } = await makeWorld(use().db);
+    const callers: [string, Actor][] = [
+      ...everyone.map((role) => [role, actors[role]] as [string, Actor]),
+      ["signed out", { kind: "public", address: "127.0.0.1" }],
+    ];
+    const outcomes: string[] = [];
+    for (const path of Object.keys(expectedAccess)) {
+      const access = expectedAccess[path]!;
+      for (const [who, actor] of callers) {
+        const refusal = await refusalOf(callerAs(use().db, actor), path);
+        const allowed = access === "public" || (actor.kind === "user" && access.includes(actor.role));
+        const expected = allowed ? null : actor.kind === "user" ? "FORBIDDEN" : "UNAUTHORIZED";
+        if (refusal !== expected)
+          outcomes.push(`${path} as ${who}: expected ${expected ?? "allowed"}, got ${refusal ?? "allowed"}`);
+      }
+    }
+    expect(outcomes).toEqual([]);
+  });
+
+  it("never hands a commissioner a person-level field from any procedure they may call", async () => {
+    const { actors } = await makeWorld(use().db);
+    const caller = callerAs(use().db, actors.commissioner);
+    const sampleInputs: Record<string, unknown> = { "hotspots.list": {} };
+    const commissionerProcedures = Object.entries(expectedAccess).filter(
+      ([path, access]) => access !== "public" && access.includes("commissioner") && path !== "auth.signOut",
+    );
+    expect(commissionerProcedures.length).toBeGreaterThan(0);
+    for (const [path] of commissionerProcedures) {
+      const output = await invoke(caller, path, sampleInputs[path]);
+      const leaked = [...collectKeys(output)].filter((key) => personLevelFields.includes(key));
+      expect(leaked, path).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { auditEvents, type Executor } from "@pathways/db";
+import { actorName, type Ctx } from "./context.ts";
+
+export type AuditAction =
+  | "create"
+  | "read"
+  | "update"
+  | "list"
+  | "merge"
+  | "unmerge"
+  | "export"
+  | "sign_in"
+  | "sign_out";
+
+export interface AuditRecord {
+  action: AuditAction;
+  entity: string;
+  entityId: string;
+  personId?: string | null;
+}
+
+/**
+ * Writes audit events on the executor the verb is using, so they commit or roll back with the change
+ * and a failed audit write fails the verb.
+ */
+export async function audit(tx: Executor, ctx: Ctx, records: AuditRecord | AuditRecord[]): Promise<void> {
+  const list = Array.isArray(records) ? records : [records];
+  if (list.length === 0) return;
+  const { actor } = ctx;
+  await tx.insert(auditEvents).values(
+    list.map((record) => ({
+      actorKind: actor.kind,
+      actorUserId: actor.kind === "user" ? actor.userId : null,
+      actorName: actorName(actor),
+      organisationId: actor.kind === "user" ? actor.organisationId : null,
+      action: record.action,
+      entity: record.entity,
+      entityId: record.entityId,
+      personId: record.personId ?? null,
+      requestId: ctx.requestId ?? null,
+    })),
+  );
+}

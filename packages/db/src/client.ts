@@ -1,0 +1,132 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { acquireDataDirLock } from "./lock.ts";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+/** The one database type the rest of the code sees, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** A database or an open transaction: verbs accept either and never open a second connection. */
+export type Executor = Database | Transaction;
+
+export const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
+export const defaultDataDir = path.resolve(".pathways/data");
+
+export type DbDriver = "pglite" | "postgres";
+
+export interface DbHandle {
+  db: Database;
+  driver: DbDriver;
+  /** Where the data lives, for log lines: a data directory or a URL without its password. */
+  location: string;
+  /** The embedded database itself, for dumps and backups; null on PostgreSQL. */
+  pglite: PGlite | null;
+  migrate(): Promise<void>;
+  /** True when the database answers a trivial query within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL connection URL; when absent the embedded database is used. */
+  url?: string;
+  /** PGlite data directory; `memory://` keeps it in memory. Default `./.pathways/data`. */
+  dataDir?: string;
+  /** A PGlite data directory tarball to start from (tests load a migrated snapshot this way). */
+  loadDataDir?: Blob;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+}
+
+const casing = "snake_case";
+
+export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
+  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options);
+}
+
+function openPostgres(url: string, max: number): DbHandle {
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzlePostgres({ client, schema, casing }) as unknown as Database;
+  return {
+    db,
+    driver: "postgres",
+    location: redactUrl(url),
+    pglite: null,
+    migrate: () => migratePostgres(drizzlePostgres({ client, casing }), { migrationsFolder }),
+    ping: (timeoutMs = 2000) =>
+      withTimeout(
+        client`select 1`.then(() => true),
+        timeoutMs,
+      ),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
+  const dataDir = options.dataDir ?? defaultDataDir;
+  const inMemory = dataDir.startsWith("memory://");
+  let release = () => {};
+  if (!inMemory) {
+    mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+    release = acquireDataDirLock(path.resolve(dataDir));
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : dataDir, { loadDataDir: options.loadDataDir });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const db = drizzlePglite({ client, schema, casing }) as unknown as Database;
+  return {
+    db,
+    driver: "pglite",
+    location: inMemory ? "memory" : path.resolve(dataDir),
+    pglite: client,
+    migrate: () => migratePglite(drizzlePglite({ client, casing }), { migrationsFolder }),
+    ping: (timeoutMs = 2000) =>
+      withTimeout(
+        client.query("select 1").then(() => true),
+        timeoutMs,
+      ),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+async function withTimeout(check: Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([check.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+export const Id = z.uuid({ error: "must be a valid id" });
+
+/** Free text a person typed: trimmed, bounded, and never empty when given. */
+export function text(label: string, max: number) {
+  return z
+    .string({ error: `${label} must be text` })
+    .trim()
+    .min(1, { error: `${label} cannot be empty` })
+    .max(max, { error: `${label} must be at most ${max} characters` });
+}
+
+export const Latitude = z
+  .number({ error: "latitude must be a number" })
+  .min(-90, { error: "latitude must be between -90 and 90" })
+  .max(90, { error: "latitude must be between -90 and 90" });
+
+export const Longitude = z
+  .number({ error: "longitude must be a number" })
+  .min(-180, { error: "longitude must be between -180 and 180" })
+  .max(180, { error: "longitude must be between -180 and 180" });
+
+/** A calendar date as `YYYY-MM-DD`, checked to be a real day. */
+export const IsoDate = z
+  .string({ error: "must be a date" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date as YYYY-MM-DD" })
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, "must be a real calendar date");
+export type IsoDate = z.infer<typeof IsoDate>;
+
+/** Keyset pagination: pass the previous page's `nextCursor` to get the next one. */
+export const PageInput = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export type PageInput = z.infer<typeof PageInput>;
+
+/** Field path -> messages, from a zod error: what the API sends back and forms show beside inputs. */
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join(".") : "_";
+    fields[key] ??= [];
+    fields[key].push(issue.message);
+  }
+  return fields;
+}

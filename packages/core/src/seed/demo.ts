@@ -61,33 +61,67 @@ export async function isDatabaseEmpty(ctx: Ctx): Promise<boolean> {
   return (row?.n ?? 0) === 0;
 }
 
+/** What the base seed made, by key, for the area seeds that build on it. */
+export interface DemoWorld {
+  ctx: Ctx;
+  organisationIds: Record<string, string>;
+  userIds: Record<string, string>;
+  hotspotIds: Record<string, string>;
+  serviceIds: Partial<Record<ServiceCode, string>>;
+  keyworkerIds: string[];
+  /** "Today" for the demo: activity is spread over the year before it. */
+  today: Date;
+}
+
+/** Area seeds run in order after the base, inside the same transaction (each adds its records). */
+const areaSeeds: ((world: DemoWorld) => Promise<void>)[] = [];
+
 /**
  * A small synthetic city: the Oxford hotspots, one organisation of each kind, one user of each role,
- * the provider's services and keyworkers. Runs in one transaction: all of it or none.
+ * the provider's services and keyworkers, then each area's records. One transaction: all or none.
  */
 export async function seedDemo({ ctx }: { ctx: Ctx }) {
   requireRoleOrSystem(ctx.actor, []);
   return ctx.db.transaction(async (tx) => {
     const txCtx = { ...ctx, db: tx };
-    const orgIds: Record<string, string> = {};
+    const world: DemoWorld = {
+      ctx: txCtx,
+      organisationIds: {},
+      userIds: {},
+      hotspotIds: {},
+      serviceIds: {},
+      keyworkerIds: [],
+      today: ctx.now ? ctx.now() : new Date(),
+    };
     for (const { key, ...input } of demoOrganisations) {
-      orgIds[key] = (await createOrganisation({ ctx: txCtx, input })).id;
+      world.organisationIds[key] = (await createOrganisation({ ctx: txCtx, input })).id;
     }
     for (const { organisation, ...user } of demoUsers) {
-      await createUser({
+      const created = await createUser({
         ctx: txCtx,
-        input: { ...user, organisationId: orgIds[organisation]!, password: demoPassword },
+        input: { ...user, organisationId: world.organisationIds[organisation]!, password: demoPassword },
       });
+      world.userIds[user.role] = created.id;
     }
-    for (const hotspot of demoHotspots) await createHotspot({ ctx: txCtx, input: hotspot });
-    await tx
+    for (const hotspot of demoHotspots) {
+      world.hotspotIds[hotspot.name] = (await createHotspot({ ctx: txCtx, input: hotspot })).id;
+    }
+    const createdServices = await tx
       .insert(services)
       .values(
-        demoServices.map(({ organisation, ...s }) => ({ ...s, organisationId: orgIds[organisation]! })),
-      );
-    await tx
+        demoServices.map(({ organisation, ...s }) => ({
+          ...s,
+          organisationId: world.organisationIds[organisation]!,
+        })),
+      )
+      .returning();
+    for (const service of createdServices) world.serviceIds[service.code] = service.id;
+    const createdKeyworkers = await tx
       .insert(keyworkers)
-      .values(demoKeyworkers.map((name) => ({ name, organisationId: orgIds.provider! })));
+      .values(demoKeyworkers.map((name) => ({ name, organisationId: world.organisationIds.provider! })))
+      .returning();
+    world.keyworkerIds = createdKeyworkers.map((keyworker) => keyworker.id);
+    for (const seedArea of areaSeeds) await seedArea(world);
     return {
       organisations: demoOrganisations.length,
       users: demoUsers.length,

@@ -87,3 +87,27 @@ export const outboxMessages = pgTable(
     index("outbox_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
   ],
 );
+
+/**
+ * The last reference number given out in each year (CR-YYYY-NNNNNN). Taking a number is one upsert
+ * that holds the year's row lock until the submission commits, so concurrent submissions never share
+ * a number and a rolled-back one leaves no gap.
+ */
+export const communityReportCounters = pgTable("community_report_counters", {
+  year: integer().primaryKey(),
+  lastNumber: integer().notNull(),
+});
+
+/**
+ * Recent public submissions per address, for the rate limit shared by every API process. Only a
+ * SHA-256 of the address is kept, and rows are deleted once they are an hour old.
+ */
+export const communityReportSubmissions = pgTable(
+  "community_report_submissions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    addressHash: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("community_report_submissions_address_idx").on(t.addressHash, t.at)],
+);

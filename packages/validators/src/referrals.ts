@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { referralFailureReasons, referralSources, referralStatuses } from "./codes.ts";
+import { Id, PageInput, text } from "./common.ts";
+
+/** An idempotency key made by the device or form that sends the referral; a resend returns the first. */
+export const ClientKey = z
+  .string({ error: "client key must be text" })
+  .trim()
+  .min(8, { error: "client key must be at least 8 characters" })
+  .max(100, { error: "client key must be at most 100 characters" });
+
+export const ReferralInput = z
+  .object({
+    /** The person referred; may be left out when `contactId` names a contact with a person. */
+    personId: Id.optional(),
+    /** The contact the referral was made from, when it was made on the street. */
+    contactId: Id.optional(),
+    serviceId: Id,
+    reason: text("reason", 2000),
+    source: z.enum(referralSources, { error: `source must be one of ${referralSources.join(", ")}` }),
+    clientKey: ClientKey.optional(),
+  })
+  .refine((input) => input.personId || input.contactId, {
+    error: "person is required: choose the person being referred, or refer from their contact",
+    path: ["personId"],
+  });
+export type ReferralInput = z.infer<typeof ReferralInput>;
+
+/** What the referral form needs to know about the person before it is filled in. */
+export const ReferralDraftInput = z
+  .object({ personId: Id.optional(), contactId: Id.optional() })
+  .refine((input) => input.personId || input.contactId, {
+    error: "person is required: open the referral form from a person or a contact",
+    path: ["personId"],
+  });
+export type ReferralDraftInput = z.infer<typeof ReferralDraftInput>;
+
+export const MoveReferralInput = z
+  .object({
+    referralId: Id,
+    /** The status to move to; the status machine in core decides whether the move is allowed. */
+    to: z.enum(referralStatuses, { error: `status must be one of ${referralStatuses.join(", ")}` }),
+    failureReason: z
+      .enum(referralFailureReasons, {
+        error: `failure reason must be one of ${referralFailureReasons.join(", ")}`,
+      })
+      .optional(),
+    /** Seen by the referrer with the status: say what happens next, never clinical detail. */
+    note: text("note", 500).optional(),
+  })
+  .refine((input) => input.to !== "rejected" || input.failureReason, {
+    error: "failure reason is required when rejecting a referral",
+    path: ["failureReason"],
+  });
+export type MoveReferralInput = z.infer<typeof MoveReferralInput>;
+
+export const ReferralIdInput = z.object({ referralId: Id });
+export type ReferralIdInput = z.infer<typeof ReferralIdInput>;
+
+export const myReferralFilters = ["open", "closed", "all"] as const;
+
+export const MyReferralsInput = PageInput.extend({
+  /** Open: requested, received or accepted. Closed: started treatment or ended without. */
+  show: z.enum(myReferralFilters, { error: "show must be open, closed or all" }).default("all"),
+});
+export type MyReferralsInput = z.infer<typeof MyReferralsInput>;
+
+export const waitingListFilters = ["all", "over_21_days", "stale"] as const;
+
+export const WaitingListInput = PageInput.extend({
+  serviceId: Id.optional(),
+  show: z.enum(waitingListFilters, { error: "show must be all, over_21_days or stale" }).default("all"),
+});
+export type WaitingListInput = z.infer<typeof WaitingListInput>;

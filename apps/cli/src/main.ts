@@ -1,4 +1,5 @@
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { organisationsCommand, organisationsUsage, users, usersUsage } from "./admin.ts";
 import { migrate, type Output, seed, serve, UsageError } from "./commands.ts";
 import { ConfigError, parseCliEnv } from "./env.ts";
 
@@ -8,9 +9,20 @@ Commands:
   serve [--demo]     Start the API and web app (migrates first; --demo seeds an empty database)
   migrate            Apply database migrations
   seed --demo        Fill an empty database with the demo city
+  users ...          Manage users:
+${indent(usersUsage)}
+  organisations ...  Manage organisations:
+${indent(organisationsUsage)}
 
 Settings come from the environment: DATABASE_URL (PostgreSQL) or PATHWAYS_DATA_DIR (embedded,
 default ./.pathways/data), PORT, HOST, SESSION_SECRET. See the README.`;
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+}
 
 const output: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -23,18 +35,41 @@ async function main(argv: string[]): Promise<number> {
     output.out(usage);
     return command ? 0 : 2;
   }
-  const { values } = parseArgs({ args: rest, options: { demo: { type: "boolean", default: false } } });
   const config = parseCliEnv();
+  // Each command declares its own options; an unknown option is refused with the parser's message.
+  const options = <const T extends NonNullable<ParseArgsConfig["options"]>>(declared: T) =>
+    parseArgs({ args: rest, options: declared, allowPositionals: true });
   switch (command) {
-    case "serve":
+    case "serve": {
+      const { values } = options({ demo: { type: "boolean", default: false } });
       await serve(config, { demo: values.demo }, output);
       return -1;
+    }
     case "migrate":
+      options({});
       await migrate(config, output);
       return 0;
-    case "seed":
+    case "seed": {
+      const { values } = options({ demo: { type: "boolean", default: false } });
       await seed(config, { demo: values.demo }, output);
       return 0;
+    }
+    case "users": {
+      const { values, positionals } = options({
+        email: { type: "string" },
+        name: { type: "string" },
+        role: { type: "string" },
+        organisation: { type: "string" },
+        "password-stdin": { type: "boolean" },
+      });
+      await users(config, positionals[0], values, output);
+      return 0;
+    }
+    case "organisations": {
+      const { values, positionals } = options({ name: { type: "string" }, kind: { type: "string" } });
+      await organisationsCommand(config, positionals[0], values, output);
+      return 0;
+    }
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${usage}`);
   }

@@ -8,9 +8,10 @@ const bin = path.resolve(import.meta.dirname, "../bin/pathways.js");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pathways-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function pathways(args: string[], env: Record<string, string> = {}) {
+function pathways(args: string[], env: Record<string, string> = {}, stdin?: string) {
   const result = spawnSync(process.execPath, [bin, ...args], {
     encoding: "utf8",
+    input: stdin,
     env: { PATH: process.env.PATH, LOG_LEVEL: "silent", ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -26,6 +27,79 @@ describe("pathways CLI", () => {
     const second = pathways(["seed", "--demo"], env);
     expect(second.stdout).toContain("already has data");
     expect(second.status).toBe(0);
+  });
+
+  it("manages users: add with a generated password, disable, enable, reset", () => {
+    const env = { PATHWAYS_DATA_DIR: path.join(tmp, "users") };
+    expect(
+      pathways(["organisations", "add", "--name", "Oxford Drugs Taskforce", "--kind", "taskforce"], env)
+        .stdout,
+    ).toBe("Added Oxford Drugs Taskforce (taskforce).\n");
+    const added = pathways(
+      [
+        "users",
+        "add",
+        "--email",
+        "Sam@Example.org",
+        "--name",
+        "Sam Okafor",
+        "--role",
+        "outreach_worker",
+        "--organisation",
+        "Oxford Drugs Taskforce",
+      ],
+      env,
+    );
+    expect(added.stdout).toMatch(
+      /^Added Sam Okafor <sam@example\.org> as outreach_worker at Oxford Drugs Taskforce\.\nTheir password \(shown once\): [a-z2-9-]{23}\n$/,
+    );
+    expect(pathways(["users", "disable", "--email", "sam@example.org"], env).stdout).toContain(
+      "their sessions have ended",
+    );
+    expect(pathways(["users", "list"], env).stdout).toMatch(
+      /sam@example\.org\s+outreach_worker\s+Oxford Drugs Taskforce\s+\(disabled\)/,
+    );
+    pathways(["users", "enable", "--email", "sam@example.org"], env);
+    expect(pathways(["users", "list"], env).stdout).not.toContain("(disabled)");
+    const reset = pathways(
+      ["users", "reset-password", "--email", "sam@example.org", "--password-stdin"],
+      env,
+      "a long new passphrase\n",
+    );
+    expect(reset.stdout).toBe("Password reset for sam@example.org; their sessions have ended.\n");
+  });
+
+  it("refuses bad user details with a line per field, naming the flag", () => {
+    const env = { PATHWAYS_DATA_DIR: path.join(tmp, "bad-users") };
+    pathways(["organisations", "add", "--name", "Turning Point Oxford", "--kind", "treatment_provider"], env);
+    const result = pathways(
+      [
+        "users",
+        "add",
+        "--email",
+        "not-an-email",
+        "--name",
+        "X",
+        "--role",
+        "boss",
+        "--organisation",
+        "Turning Point Oxford",
+        "--password-stdin",
+      ],
+      env,
+      "short\n",
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("--email: email must be a valid address");
+    expect(result.stderr).toContain(
+      "--role: role must be one of outreach_worker, treatment_manager, commissioner, admin",
+    );
+    expect(result.stderr).toContain("--password-stdin: password must be at least 12 characters");
+    const unknownOrganisation = pathways(
+      ["users", "add", "--email", "a@b.org", "--name", "X", "--role", "admin", "--organisation", "Nowhere"],
+      env,
+    );
+    expect(unknownOrganisation.stderr).toContain('--organisation: no organisation is named "Nowhere"');
   });
 
   it("applies migrations", () => {

@@ -5,6 +5,7 @@ import { ErrorNotice, Loading } from "./components/ui.tsx";
 import { homePath, mayVisit } from "./lib/session.ts";
 import { describeError, useTRPC } from "./lib/trpc.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
+import { AuditLogPage } from "./pages/AuditLogPage.tsx";
 import { ComingSoonPage } from "./pages/ComingSoonPage.tsx";
 import { ForbiddenPage, NotFoundPage } from "./pages/ErrorPages.tsx";
 import { HotspotsPage } from "./pages/HotspotsPage.tsx";
@@ -39,6 +40,9 @@ export function App() {
           </Route>
           <Route path="/reports">
             <ComingSoonPage title="Reports" what="The outreach-to-recovery funnel and outcome reports" />
+          </Route>
+          <Route path="/admin/audit">
+            <AuditLogPage />
           </Route>
           <Route path="/admin">
             <AdminPage />

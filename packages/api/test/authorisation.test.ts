@@ -24,6 +24,9 @@ const expectedAccess: Record<string, ProcedureMeta["access"]> = {
   "admin.createOrganisation": ["admin"],
   "admin.users": ["admin"],
   "admin.createUser": ["admin"],
+  "admin.setUserDisabled": ["admin"],
+  "admin.resetPassword": ["admin"],
+  "admin.auditLog": ["admin"],
 };
 
 type ProcedureDef = { _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta } };

@@ -1,4 +1,5 @@
 export * from "./audit.ts";
+export * from "./audit-log.ts";
 export * from "./calendar.ts";
 export * from "./context.ts";
 export * from "./errors.ts";

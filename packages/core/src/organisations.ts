@@ -2,7 +2,7 @@ import { asc, organisations } from "@pathways/db";
 import type { OrganisationInput } from "@pathways/validators";
 import type { VerbArgs } from "./context.ts";
 import { Conflict } from "./errors.ts";
-import { requireRole, requireRoleOrSystem } from "./rights.ts";
+import { requireRoleOrSystem } from "./rights.ts";
 import { isUniqueViolation } from "./sql-errors.ts";
 
 export async function createOrganisation({ ctx, input }: VerbArgs<OrganisationInput>) {
@@ -17,6 +17,6 @@ export async function createOrganisation({ ctx, input }: VerbArgs<OrganisationIn
 }
 
 export async function listOrganisations({ ctx }: VerbArgs<void>) {
-  requireRole(ctx.actor, ["admin"]);
+  requireRoleOrSystem(ctx.actor, ["admin"]);
   return ctx.db.select().from(organisations).orderBy(asc(organisations.name));
 }

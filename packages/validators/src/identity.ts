@@ -36,3 +36,32 @@ export const UserInput = z.object({
   password: Password,
 });
 export type UserInput = z.infer<typeof UserInput>;
+
+export const UserStatusInput = z.object({
+  userId: Id,
+  disabled: z.boolean({ error: "disabled must be true or false" }),
+});
+export type UserStatusInput = z.infer<typeof UserStatusInput>;
+
+/** A new password, or none to have Pathways generate one that is shown once. */
+export const ResetPasswordInput = z.object({
+  userId: Id,
+  password: Password.optional(),
+});
+export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>;
+
+export const AuditSearchInput = z
+  .object({
+    personId: Id.optional(),
+    userId: Id.optional(),
+    from: z.iso.date({ error: "from must be a date as YYYY-MM-DD" }).optional(),
+    to: z.iso.date({ error: "to must be a date as YYYY-MM-DD" }).optional(),
+    /** The id of the last event of the previous page. */
+    cursor: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .refine((input) => !input.from || !input.to || input.from <= input.to, {
+    path: ["to"],
+    message: "to must be on or after from",
+  });
+export type AuditSearchInput = z.infer<typeof AuditSearchInput>;

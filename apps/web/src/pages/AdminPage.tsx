@@ -1,6 +1,7 @@
 import { codeLabel, organisationKinds, roles } from "@pathways/validators/codes";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { Link } from "wouter";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
 import { roleLabels } from "../lib/session.ts";
 import { describeError, useTRPC } from "../lib/trpc.ts";
@@ -13,7 +14,9 @@ export function AdminPage() {
   return (
     <section>
       <PageHeader title="Admin">
-        <p className="lede">Users and organisations.</p>
+        <p className="lede">
+          Users and organisations. <Link href="/admin/audit">Search the audit log</Link>
+        </p>
       </PageHeader>
       <h2>Users</h2>
       {organisations.data && <NewUserForm organisations={organisations.data} />}
@@ -33,6 +36,7 @@ export function AdminPage() {
                 <th scope="col">Role</th>
                 <th scope="col">Organisation</th>
                 <th scope="col">Status</th>
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -43,6 +47,9 @@ export function AdminPage() {
                   <td>{roleLabels[user.role]}</td>
                   <td>{user.organisationName}</td>
                   <td>{user.disabledAt ? "Disabled" : "Active"}</td>
+                  <td>
+                    <UserActions user={user} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -68,6 +75,45 @@ export function AdminPage() {
         </ul>
       )}
     </section>
+  );
+}
+
+function UserActions({ user }: { user: { id: string; name: string; disabledAt: Date | null } }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.queryKey() });
+  const setDisabled = useMutation(trpc.admin.setUserDisabled.mutationOptions({ onSuccess: refresh }));
+  const reset = useMutation(trpc.admin.resetPassword.mutationOptions());
+  const error = setDisabled.error ?? reset.error;
+  return (
+    <div className="actions">
+      <button
+        type="button"
+        className="button button-quiet"
+        disabled={setDisabled.isPending}
+        onClick={() => setDisabled.mutate({ userId: user.id, disabled: !user.disabledAt })}
+      >
+        {user.disabledAt ? `Enable ${user.name}` : `Disable ${user.name}`}
+      </button>
+      <button
+        type="button"
+        className="button button-quiet"
+        disabled={reset.isPending}
+        onClick={() => {
+          if (window.confirm(`Reset the password of ${user.name}? Their sessions will end.`)) {
+            reset.mutate({ userId: user.id });
+          }
+        }}
+      >
+        Reset password
+      </button>
+      {reset.data?.password && (
+        <p className="notice notice-success" role="status">
+          New password for {user.name} (shown once): <code>{reset.data.password}</code>
+        </p>
+      )}
+      {error && <ErrorNotice message={describeError(error).message} />}
+    </div>
   );
 }
 

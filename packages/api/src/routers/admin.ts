@@ -1,5 +1,19 @@
-import { createOrganisation, createUser, listOrganisations, listUsers } from "@pathways/core";
-import { OrganisationInput, UserInput } from "@pathways/validators";
+import {
+  createOrganisation,
+  createUser,
+  listOrganisations,
+  listUsers,
+  resetPassword,
+  searchAuditLog,
+  setUserDisabled,
+} from "@pathways/core";
+import {
+  AuditSearchInput,
+  OrganisationInput,
+  ResetPasswordInput,
+  UserInput,
+  UserStatusInput,
+} from "@pathways/validators";
 import { procedureFor, router } from "../trpc.ts";
 
 export const adminRouter = router({
@@ -11,4 +25,13 @@ export const adminRouter = router({
   createUser: procedureFor("admin")
     .input(UserInput)
     .mutation(({ ctx, input }) => createUser({ ctx, input })),
+  setUserDisabled: procedureFor("admin")
+    .input(UserStatusInput)
+    .mutation(({ ctx, input }) => setUserDisabled({ ctx, input })),
+  resetPassword: procedureFor("admin")
+    .input(ResetPasswordInput)
+    .mutation(({ ctx, input }) => resetPassword({ ctx, input })),
+  auditLog: procedureFor("admin")
+    .input(AuditSearchInput)
+    .query(({ ctx, input }) => searchAuditLog({ ctx, input })),
 });

@@ -4,3 +4,4 @@ export * from "./identity.ts";
 export * from "./outreach.ts";
 export * from "./referrals.ts";
 export * from "./treatment.ts";
+export * from "./community.ts";

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { organisationsCommand, organisationsUsage, users, usersUsage } from "./admin.ts";
+import { backup, restore } from "./backup.ts";
 import { migrate, type Output, seed, serve, UsageError } from "./commands.ts";
 import { ConfigError, parseCliEnv } from "./env.ts";
 
@@ -9,6 +10,8 @@ Commands:
   serve [--demo]     Start the API and web app (migrates first; --demo seeds an empty database)
   migrate            Apply database migrations
   seed --demo        Fill an empty database with the demo city
+  backup <file>      Write every table to a gzipped backup file (a consistent snapshot)
+  restore <file>     Restore a backup into an empty database (PGlite or PostgreSQL), all or nothing
   users ...          Manage users:
 ${indent(usersUsage)}
   organisations ...  Manage organisations:
@@ -52,6 +55,12 @@ async function main(argv: string[]): Promise<number> {
     case "seed": {
       const { values } = options({ demo: { type: "boolean", default: false } });
       await seed(config, { demo: values.demo }, output);
+      return 0;
+    }
+    case "backup":
+    case "restore": {
+      const { positionals } = options({});
+      await (command === "backup" ? backup : restore)(config, positionals[0], output);
       return 0;
     }
     case "users": {

@@ -102,6 +102,24 @@ describe("pathways CLI", () => {
     expect(unknownOrganisation.stderr).toContain('--organisation: no organisation is named "Nowhere"');
   });
 
+  it("backs up the demo city and restores it into an empty database, and refuses a non-empty one", () => {
+    const source = { PATHWAYS_DATA_DIR: path.join(tmp, "backup-source") };
+    const target = { PATHWAYS_DATA_DIR: path.join(tmp, "backup-target") };
+    const file = path.join(tmp, "demo.jsonl.gz");
+    pathways(["seed", "--demo"], source);
+    const backedUp = pathways(["backup", file], source);
+    expect(backedUp.status).toBe(0);
+    const rows = /Backed up (\d+) rows from (\d+) tables/.exec(backedUp.stdout);
+    expect(Number(rows?.[1])).toBeGreaterThan(0);
+    const restored = pathways(["restore", file], target);
+    expect(restored.status).toBe(0);
+    expect(restored.stdout).toContain(`Restored ${rows?.[1]} rows into ${rows?.[2]} tables`);
+    expect(pathways(["users", "list"], target).stdout).toBe(pathways(["users", "list"], source).stdout);
+    const again = pathways(["restore", file], target);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain("restore needs an empty one");
+  });
+
   it("applies migrations", () => {
     const result = pathways(["migrate"], { PATHWAYS_DATA_DIR: path.join(tmp, "migrated") });
     expect(result.stdout).toMatch(/^Migrations applied \(pglite, .*migrated\)\.$/m);

@@ -1,4 +1,5 @@
 export * from "drizzle-orm/sql";
+export * from "./backup.ts";
 export * from "./client.ts";
 export { DataDirInUseError } from "./lock.ts";
 export * as schema from "./schema/index.ts";

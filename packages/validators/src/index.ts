@@ -5,3 +5,6 @@ export * from "./outreach.ts";
 export * from "./referrals.ts";
 export * from "./treatment.ts";
 export * from "./community.ts";
+export * from "./csv.ts";
+export * from "./report-tables.ts";
+export * from "./reports.ts";

@@ -18,6 +18,7 @@ import {
 } from "./http-security.ts";
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+export const maxBatchSize = 20;
 
 export interface BuildServerOptions {
   config: ServerConfig;
@@ -73,6 +74,8 @@ export async function buildServer({
       prefix: "/trpc",
       trpcOptions: {
         router: appRouter,
+        // Batches are for a page's few parallel queries; a long one is an attempt to amplify load.
+        maxBatchSize,
         createContext: ({ req, res }) => {
           const secure = isHttps(req);
           return createApiContext(

@@ -8,7 +8,7 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 export function makeTrpcClient() {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxURLLength: 2000 })],
+    links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxURLLength: 2000, maxItems: 20 })],
   });
 }
 

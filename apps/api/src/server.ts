@@ -16,6 +16,7 @@ import {
   sessionCookieName,
   setSecurityHeaders,
 } from "./http-security.ts";
+import { safeErrorSerializer } from "./log-safety.ts";
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 export const maxBatchSize = 20;
@@ -40,6 +41,7 @@ export async function buildServer({
       serializers: {
         // Only the path: query strings carry tRPC inputs (search terms, names) that must not reach logs.
         req: (req) => ({ method: req.method, path: req.url.split("?")[0], requestId: req.id }),
+        err: safeErrorSerializer,
       },
     },
     trustProxy: config.trustProxy,

@@ -1,0 +1,266 @@
+import {
+  and,
+  contactInterventions,
+  contacts,
+  desc,
+  type Executor,
+  eq,
+  hotspots,
+  inArray,
+  people,
+  type SQL,
+  safeguardingFlags,
+  sql,
+  users,
+} from "@pathways/db";
+import type { ContactInput, PageInput, PersonContactsInput } from "@pathways/validators";
+import { type AuditRecord, audit } from "./audit.ts";
+import type { Ctx, SystemActor, UserActor, VerbArgs } from "./context.ts";
+import { Conflict, ValidationError } from "./errors.ts";
+import {
+  assertMayReadPerson,
+  currentPerson,
+  insertPerson,
+  loadPerson,
+  parseTimeCursor,
+  personReaderRoles,
+  timeCursor,
+} from "./person-access.ts";
+import { requireRole, requireRoleOrSystem } from "./rights.ts";
+
+/** The worker a record is logged for: the signed-in user, or the one a system job (the seed) names. */
+export interface LoggedBy {
+  userId: string;
+  organisationId: string;
+}
+
+export function workerOf(actor: UserActor | SystemActor, loggedBy: LoggedBy | undefined): LoggedBy {
+  if (actor.kind === "user") return { userId: actor.userId, organisationId: actor.organisationId };
+  if (!loggedBy) throw new Error("A system job logging a record must say which worker it is logged for.");
+  return loggedBy;
+}
+
+type ContactRow = typeof contacts.$inferSelect;
+
+/** Contacts as readers see them: hotspot name, person attributor and interventions filled in. */
+async function contactViews(tx: Executor, rows: ContactRow[]) {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const hotspotIds = [...new Set(rows.flatMap((row) => (row.hotspotId ? [row.hotspotId] : [])))];
+  const personIds = [...new Set(rows.flatMap((row) => (row.personId ? [row.personId] : [])))];
+  const workerIds = [...new Set(rows.map((row) => row.workerId))];
+  const [interventionRows, hotspotRows, personRows, workerRows] = [
+    await tx.select().from(contactInterventions).where(inArray(contactInterventions.contactId, ids)),
+    hotspotIds.length
+      ? await tx
+          .select({ id: hotspots.id, name: hotspots.name })
+          .from(hotspots)
+          .where(inArray(hotspots.id, hotspotIds))
+      : [],
+    personIds.length
+      ? await tx
+          .select({ id: people.id, attributor: people.attributor, alias: people.alias })
+          .from(people)
+          .where(inArray(people.id, personIds))
+      : [],
+    await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, workerIds)),
+  ];
+  const hotspotName = new Map(hotspotRows.map((row) => [row.id, row.name]));
+  const person = new Map(personRows.map((row) => [row.id, row]));
+  const workerName = new Map(workerRows.map((row) => [row.id, row.name]));
+  return rows.map((row) => ({
+    id: row.id,
+    clientKey: row.clientKey,
+    occurredAt: row.occurredAt,
+    hotspotId: row.hotspotId,
+    hotspotName: row.hotspotId ? (hotspotName.get(row.hotspotId) ?? null) : null,
+    location: row.location,
+    lat: row.lat,
+    lng: row.lng,
+    contactType: row.contactType,
+    substances: row.substances,
+    safeguardingConcerns: row.safeguardingConcerns,
+    interventions: interventionRows
+      .filter((item) => item.contactId === row.id)
+      .map((item) => ({ intervention: item.intervention, quantity: item.quantity })),
+    notes: row.notes,
+    personId: row.personId,
+    personAttributor: row.personId ? (person.get(row.personId)?.attributor ?? null) : null,
+    personAlias: row.personId ? (person.get(row.personId)?.alias ?? null) : null,
+    workerName: workerName.get(row.workerId) ?? null,
+  }));
+}
+export type ContactView = Awaited<ReturnType<typeof contactViews>>[number];
+
+function contactAudit(action: AuditRecord["action"], contact: { id: string; personId: string | null }) {
+  return {
+    action,
+    entity: "contact",
+    entityId: contact.id,
+    personId: contact.personId,
+  } satisfies AuditRecord;
+}
+
+/**
+ * Logs a contact. Idempotent on `clientKey`: a device that resends (after a lost response, or twice
+ * at once) gets the stored contact back and nothing new is created. Each safeguarding concern raises
+ * an open safeguarding flag on the person met.
+ */
+export async function logContact({
+  ctx,
+  input,
+  loggedBy,
+}: VerbArgs<ContactInput> & { loggedBy?: LoggedBy }): Promise<ContactView & { replayed: boolean }> {
+  const actor = requireRoleOrSystem(ctx.actor, ["outreach_worker"]);
+  const worker = workerOf(actor, loggedBy);
+  return ctx.db.transaction(async (tx) => {
+    const stored = await replayOf(tx, ctx, worker, input.clientKey);
+    if (stored) return stored;
+
+    if (input.hotspotId) {
+      const [hotspot] = await tx
+        .select({ id: hotspots.id })
+        .from(hotspots)
+        .where(eq(hotspots.id, input.hotspotId));
+      if (!hotspot)
+        throw ValidationError.field("hotspotId", "That hotspot no longer exists; choose another.");
+    }
+    const known = input.personId ? await currentPerson(tx, input.personId, "personId") : null;
+
+    // Insert first and let the unique client key decide who wins a race: the loser inserts nothing
+    // (waiting for the winner to commit on PostgreSQL) and returns the winner's contact.
+    const [inserted] = await tx
+      .insert(contacts)
+      .values({
+        clientKey: input.clientKey,
+        occurredAt: input.occurredAt,
+        hotspotId: input.hotspotId ?? null,
+        location: input.location ?? null,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        workerId: worker.userId,
+        organisationId: worker.organisationId,
+        personId: known?.id ?? null,
+        contactType: input.contactType,
+        substances: input.substances,
+        safeguardingConcerns: input.safeguardingConcerns,
+        notes: input.notes ?? null,
+      })
+      .onConflictDoNothing({ target: contacts.clientKey })
+      .returning();
+    if (!inserted) return (await replayOf(tx, ctx, worker, input.clientKey))!;
+
+    const trail: AuditRecord[] = [];
+    let contact = inserted;
+    if (input.newPerson) {
+      const person = await insertPerson(tx, ctx, actor, input.newPerson, "newPerson.");
+      const [updated] = await tx
+        .update(contacts)
+        .set({ personId: person.id })
+        .where(eq(contacts.id, inserted.id))
+        .returning();
+      contact = updated!;
+    }
+    trail.push(contactAudit("create", contact));
+    if (input.interventions.length) {
+      await tx.insert(contactInterventions).values(
+        input.interventions.map((item) => ({
+          contactId: inserted.id,
+          intervention: item.intervention,
+          quantity: item.quantity ?? null,
+        })),
+      );
+    }
+    const personId = contact.personId;
+    if (personId && input.safeguardingConcerns.length) {
+      const flags = await tx
+        .insert(safeguardingFlags)
+        .values(
+          input.safeguardingConcerns.map((concern) => ({
+            personId,
+            concern,
+            contactId: inserted.id,
+            raisedAt: input.occurredAt,
+            raisedByUserId: worker.userId,
+          })),
+        )
+        .returning({ id: safeguardingFlags.id });
+      for (const flag of flags) {
+        trail.push({ action: "create", entity: "safeguarding_flag", entityId: flag.id, personId });
+      }
+    }
+    await audit(tx, ctx, trail);
+    const [view] = await contactViews(tx, [contact]);
+    return { ...view!, replayed: false };
+  });
+}
+
+/** The stored contact for a client key, when this worker already sent it; a read, so audited. */
+async function replayOf(tx: Executor, ctx: Ctx, worker: LoggedBy, clientKey: string) {
+  const [stored] = await tx.select().from(contacts).where(eq(contacts.clientKey, clientKey));
+  if (!stored) return null;
+  if (stored.workerId !== worker.userId) {
+    throw new Conflict(
+      "This contact's client key was already used by another worker; the device must make a new one.",
+    );
+  }
+  await audit(tx, ctx, contactAudit("read", stored));
+  const [view] = await contactViews(tx, [stored]);
+  return { ...view!, replayed: true };
+}
+
+/** A page of contacts, newest first, on an open transaction; the caller writes the audit events. */
+export async function contactPage(
+  tx: Executor,
+  options: { personId?: string; workerId?: string; cursor?: string; limit: number },
+) {
+  const conditions: SQL[] = [];
+  if (options.personId) conditions.push(eq(contacts.personId, options.personId));
+  if (options.workerId) conditions.push(eq(contacts.workerId, options.workerId));
+  if (options.cursor) {
+    const { at, id } = parseTimeCursor(options.cursor);
+    conditions.push(sql`(${contacts.occurredAt}, ${contacts.id}) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await tx
+    .select()
+    .from(contacts)
+    .where(and(...conditions))
+    .orderBy(desc(contacts.occurredAt), desc(contacts.id))
+    .limit(options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    items: await contactViews(tx, page),
+    nextCursor: rows.length > options.limit && last ? timeCursor(last.occurredAt, last.id) : null,
+  };
+}
+
+/** "My recent contacts": the signed-in worker's own contacts, newest first. */
+export async function listMyRecentContacts({ ctx, input }: VerbArgs<PageInput>) {
+  const actor = requireRole(ctx.actor, ["outreach_worker"]);
+  return ctx.db.transaction(async (tx) => {
+    const page = await contactPage(tx, { workerId: actor.userId, cursor: input.cursor, limit: input.limit });
+    await audit(
+      tx,
+      ctx,
+      page.items.map((contact) => contactAudit("list", contact)),
+    );
+    return page;
+  });
+}
+
+/** A person's contacts, newest first: the person page's "more contacts". */
+export async function listPersonContacts({ ctx, input }: VerbArgs<PersonContactsInput>) {
+  const actor = requireRole(ctx.actor, personReaderRoles);
+  return ctx.db.transaction(async (tx) => {
+    const person = await loadPerson(tx, input.personId);
+    await assertMayReadPerson(tx, actor, person);
+    const page = await contactPage(tx, { personId: person.id, cursor: input.cursor, limit: input.limit });
+    await audit(
+      tx,
+      ctx,
+      page.items.map((contact) => contactAudit("list", contact)),
+    );
+    return page;
+  });
+}

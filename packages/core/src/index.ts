@@ -1,6 +1,7 @@
 export * from "./audit.ts";
 export * from "./audit-log.ts";
 export * from "./calendar.ts";
+export * from "./community/index.ts";
 export * from "./contacts.ts";
 export * from "./context.ts";
 export * from "./errors.ts";

@@ -1,0 +1,7 @@
+export * from "./channels.ts";
+export * from "./outbox.ts";
+export { maxSubmissionsPerAddress, submissionWindowMinutes } from "./rate-limit.ts";
+export * from "./reports.ts";
+export { hashTrackingToken } from "./tokens.ts";
+export * from "./triage.ts";
+export { composeUpdate } from "./updates.ts";

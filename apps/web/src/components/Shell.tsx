@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 import { navItems, roleLabels, type SignedInUser } from "../lib/session.ts";
@@ -6,17 +6,9 @@ import { useTRPC } from "../lib/trpc.ts";
 
 export function Shell({ user, children }: { user: SignedInUser; children: ReactNode }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [location, navigate] = useLocation();
-  const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({
-      onSettled: async () => {
-        queryClient.clear();
-        navigate("/", { replace: true });
-        await queryClient.invalidateQueries();
-      },
-    }),
-  );
+  const [location] = useLocation();
+  // A full page load after signing out drops every cached record from memory, not just the session.
+  const signOut = useMutation(trpc.auth.signOut.mutationOptions({ onSettled: () => window.location.replace("/") }));
   const items = navItems.filter((item) => item.roles.includes(user.role));
 
   return (

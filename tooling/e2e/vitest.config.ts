@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// Browser journeys: one file at a time (each starts its own server and Chromium on 2 cores).
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    pool: "forks",
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});

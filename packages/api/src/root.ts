@@ -1,12 +1,18 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
+import { contactsRouter } from "./routers/contacts.ts";
 import { hotspotsRouter } from "./routers/hotspots.ts";
+import { needleFindsRouter } from "./routers/needle-finds.ts";
+import { peopleRouter } from "./routers/people.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   auth: authRouter,
   hotspots: hotspotsRouter,
+  people: peopleRouter,
+  contacts: contactsRouter,
+  needleFinds: needleFindsRouter,
   admin: adminRouter,
 });
 

@@ -110,13 +110,12 @@ export async function findPeople({ ctx, input }: VerbArgs<FindPeopleInput>) {
     visiblePeople(actor),
   ];
   if (input.cursor) {
-    const separator = input.cursor.lastIndexOf("_");
-    const attributor = input.cursor.slice(0, separator);
-    const id = input.cursor.slice(separator + 1);
-    if (separator < 1 || !/^[0-9a-f-]{36}$/.test(id)) {
-      throw ValidationError.field("cursor", "cursor is not valid; start again from the first page");
-    }
-    conditions.push(sql`(${people.attributor}, ${people.id}) > (${attributor}, ${id}::uuid)`);
+    const match =
+      /^([A-Z]{2}-\d{4}-\d{2}-\d{2}-[MFOU])_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+        input.cursor,
+      );
+    if (!match) throw ValidationError.field("cursor", "cursor is not valid; start again from the first page");
+    conditions.push(sql`(${people.attributor}, ${people.id}) > (${match[1]}, ${match[2]}::uuid)`);
   }
   return ctx.db.transaction(async (tx) => {
     const rows = await tx

@@ -115,8 +115,14 @@ export function timeCursor(at: Date, id: string): string {
 }
 
 export function parseTimeCursor(cursor: string): { at: string; id: string } {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/.exec(cursor);
-  if (!match) throw ValidationError.field("cursor", "cursor is not valid; start again from the first page");
+  const match =
+    /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+      cursor,
+    );
+  const at = match ? new Date(match[1]!) : null;
+  if (!match || !at || Number.isNaN(at.getTime()) || at.toISOString() !== match[1]) {
+    throw ValidationError.field("cursor", "cursor is not valid; start again from the first page");
+  }
   return { at: match[1]!, id: match[2]! };
 }
 

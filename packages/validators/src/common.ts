@@ -2,13 +2,23 @@ import { z } from "zod";
 
 export const Id = z.uuid({ error: "must be a valid id" });
 
+/** Control characters other than tab and line breaks: PostgreSQL refuses NUL in text, and none belong in typed text. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 127) return true;
+  }
+  return false;
+}
+
 /** Free text a person typed: trimmed, bounded, and never empty when given. */
 export function text(label: string, max: number) {
   return z
     .string({ error: `${label} must be text` })
     .trim()
     .min(1, { error: `${label} cannot be empty` })
-    .max(max, { error: `${label} must be at most ${max} characters` });
+    .max(max, { error: `${label} must be at most ${max} characters` })
+    .refine((value) => !hasControlCharacter(value), { error: `${label} cannot contain control characters` });
 }
 
 export const Latitude = z

@@ -112,6 +112,15 @@ describe("contacts", () => {
     });
   });
 
+  it("keeps notes as plain text: line breaks and markup are fine, control characters are not", () => {
+    expect(ContactInput.parse(contact({ notes: "<b>seen</b>\nby the gate" })).notes).toBe(
+      "<b>seen</b>\nby the gate",
+    );
+    expect(fieldErrors(ContactInput.safeParse(contact({ notes: "a\u0000b" })).error!)).toEqual({
+      notes: ["notes cannot contain control characters"],
+    });
+  });
+
   it("takes an existing person or a new one, not both", () => {
     const result = ContactInput.safeParse(
       contact({

@@ -1,0 +1,51 @@
+import { communityReports, count, eq, outboxMessages } from "@pathways/db";
+import { describeDb, makeWorld } from "@pathways/vitest-config";
+import { expect, it } from "vitest";
+import { listCommunityReports } from "../src/community/triage.ts";
+import type { Ctx } from "../src/context.ts";
+import { createHotspot } from "../src/hotspots.ts";
+import { seedDemoCommunity } from "../src/seed/community.ts";
+
+describeDb("community reports demo seed", (use) => {
+  it("spreads a year of triaged reports over the hotspots, with recent updates left for the worker", async () => {
+    const db = use().db;
+    const { actors } = await makeWorld(db);
+    const today = new Date("2026-06-15T12:00:00Z");
+    const ctx: Ctx = { db, actor: { kind: "system", name: "demo-seed" }, now: () => today };
+    const hotspotIds: Record<string, string> = {};
+    for (const name of ["South Park", "Cowley Road", "Gloucester Green", "Bonn Square", "Grandpont"]) {
+      hotspotIds[name] = (await createHotspot({ ctx, input: { name, lat: 51.75, lng: -1.25 } })).id;
+    }
+    await db.transaction(async (tx) => {
+      await seedDemoCommunity({
+        ctx: { ...ctx, db: tx },
+        organisationIds: {},
+        userIds: {},
+        hotspotIds,
+        serviceIds: {},
+        keyworkerIds: [],
+        today,
+      });
+    });
+
+    const [reports] = await db.select({ n: count() }).from(communityReports);
+    expect(reports!.n).toBe(130);
+    const months = await db.selectDistinct({ month: communityReports.submittedAt }).from(communityReports);
+    expect(new Set(months.map((m) => m.month.toISOString().slice(0, 7))).size).toBeGreaterThanOrEqual(10);
+    const statuses = await db.selectDistinct({ status: communityReports.status }).from(communityReports);
+    expect(statuses.map((s) => s.status).sort()).toEqual(
+      ["acknowledged", "closed_actioned", "closed_no_action", "duplicate", "in_progress", "open"].sort(),
+    );
+    const byStatus = async (status: "pending" | "sent" | "failed") =>
+      (await db.select({ n: count() }).from(outboxMessages).where(eq(outboxMessages.status, status)))[0]!.n;
+    expect(await byStatus("sent")).toBeGreaterThan(100);
+    expect(await byStatus("failed")).toBe(1);
+    expect(await byStatus("pending")).toBeGreaterThan(0);
+
+    const queue = await listCommunityReports({
+      ctx: { db, actor: actors.outreach_worker, now: () => today },
+      input: { limit: 100, status: "active" },
+    });
+    expect(queue.total).toBeGreaterThan(5);
+  });
+});

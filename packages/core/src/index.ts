@@ -14,6 +14,7 @@ export * from "./passwords.ts";
 export { isSuccessfulDischarge, nextTopDue, type OnBehalf, referralReference } from "./pathway-rules.ts";
 export * from "./people.ts";
 export * from "./referrals.ts";
+export * from "./reports/index.ts";
 export * from "./rights.ts";
 export * from "./seed/demo.ts";
 export * from "./sessions.ts";

@@ -1,0 +1,139 @@
+import { eq, hotspots, type SQL, sql } from "@pathways/db";
+import type { ReportHeader, SubstanceGroup } from "@pathways/validators";
+import { successfulDischargeReasons, treatmentServiceCodes } from "@pathways/validators/codes";
+import { localDay, serviceTimeZone } from "../calendar.ts";
+import { type Ctx, now, type UserActor } from "../context.ts";
+import { NotFound } from "../errors.ts";
+import { requireRole } from "../rights.ts";
+import { DisclosureControl } from "./disclosure.ts";
+
+/** Days after a successful discharge within which a new episode or treatment referral is a re-presentation. */
+export const representationDays = 182;
+/** Days after a contact within which a referral counts towards the funnel's "referred" stage. */
+export const referralWindowDays = 90;
+
+/**
+ * Who is asking and what they may see: commissioners get every provider's figures under disclosure
+ * control; a treatment manager gets their own provider's figures as they are.
+ */
+export interface ReportScope {
+  actor: UserActor;
+  disclosure: DisclosureControl;
+  /** Episodes of this provider only (treatment managers); null for every provider. */
+  providerId: string | null;
+  /** The day the report is run (Europe/London): data after it is not counted. */
+  today: string;
+}
+
+export function reportScope(ctx: Ctx, roles: readonly ("commissioner" | "treatment_manager")[]): ReportScope {
+  const actor = requireRole(ctx.actor, roles);
+  const isCommissioner = actor.role === "commissioner";
+  return {
+    actor,
+    disclosure: new DisclosureControl(isCommissioner),
+    providerId: isCommissioner ? null : actor.organisationId,
+    today: localDay(now(ctx)),
+  };
+}
+
+export async function hotspotOf(ctx: Ctx, hotspotId: string | undefined) {
+  if (!hotspotId) return null;
+  const [hotspot] = await ctx.db
+    .select({ id: hotspots.id, name: hotspots.name })
+    .from(hotspots)
+    .where(eq(hotspots.id, hotspotId));
+  if (!hotspot) throw new NotFound("hotspot", hotspotId);
+  return hotspot;
+}
+
+export function reportHeader(
+  scope: ReportScope,
+  input: { from: string; to: string; substanceGroup?: SubstanceGroup },
+  hotspot: { id: string; name: string } | null,
+): ReportHeader {
+  return {
+    from: input.from,
+    to: input.to,
+    hotspot,
+    substanceGroup: input.substanceGroup ?? null,
+    provider: scope.providerId ? { id: scope.providerId, name: scope.actor.organisationName } : null,
+    disclosureControl: scope.disclosure.enabled,
+    runOn: scope.today,
+  };
+}
+
+/** The calendar day (Europe/London) of a timestamp column, for comparing with report dates. */
+export function dayOf(column: SQL): SQL {
+  return sql`(${column} at time zone ${sql.raw(`'${serviceTimeZone}'`)})::date`;
+}
+
+export function day(value: string): SQL {
+  return sql`${value}::date`;
+}
+
+/** A constant code list (from codes.ts, never user input) as SQL literals. */
+function quoted(codes: readonly string[]): string {
+  return codes.map((code) => `'${code}'`).join(", ");
+}
+
+/**
+ * A successful discharge (DOMAIN.md): a successful reason and, for opiate clients, not still on
+ * opioid substitution at exit. `e` is the alias of an episodes row.
+ */
+export function successfulDischarge(e: string): SQL {
+  return sql.raw(
+    `(${e}.discharge_reason in (${quoted(successfulDischargeReasons)}) ` +
+      `and not (${e}.substance_group = 'opiate' and coalesce(${e}.ost_at_exit, false)))`,
+  );
+}
+
+/**
+ * Re-presentation (DOMAIN.md): a new episode, or a referral to a treatment service, for the same
+ * person within 182 days after a successful discharge on `discharged` (D < day <= D + 182), counted
+ * up to the day the report is run. Any provider's episode counts, not only the reporting provider's.
+ */
+export function representedAfter(person: SQL, discharged: SQL, today: string): SQL {
+  const requested = dayOf(sql.raw("rr.requested_at"));
+  const days = sql.raw(String(representationDays));
+  return sql`(
+    exists (
+      select 1 from episodes rp
+      where rp.person_id = ${person}
+        and rp.started_on > ${discharged}
+        and rp.started_on <= ${discharged} + ${days}
+        and rp.started_on <= ${day(today)}
+    )
+    or exists (
+      select 1 from referrals rr join services rs on rs.id = rr.service_id
+      where rr.person_id = ${person}
+        and rs.code in (${sql.raw(quoted(treatmentServiceCodes))})
+        and ${requested} > ${discharged}
+        and ${requested} <= ${discharged} + ${days}
+        and ${requested} <= ${day(today)}
+    )
+  )`;
+}
+
+/** The months (YYYY-MM) a period touches, with the part of each inside the period. */
+export function monthsOf(from: string, to: string): { month: string; from: string; to: string }[] {
+  const months: { month: string; from: string; to: string }[] = [];
+  let [year, month] = from.split("-").map(Number) as [number, number];
+  for (;;) {
+    const key = `${year}-${String(month).padStart(2, "0")}`;
+    if (key > to.slice(0, 7)) break;
+    const first = `${key}-01`;
+    const last = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+    months.push({ month: key, from: first < from ? from : first, to: last > to ? to : last });
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+/** The day after `day` plus `days`: the first day on which a window of `days` after `day` is closed. */
+export function firstDayAfterWindow(dayValue: string, days: number): string {
+  return new Date(Date.parse(`${dayValue}T00:00:00Z`) + (days + 1) * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
+import { communityRouter } from "./routers/community.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { hotspotsRouter } from "./routers/hotspots.ts";
 import { needleFindsRouter } from "./routers/needle-finds.ts";
@@ -13,6 +14,7 @@ export const appRouter = router({
   people: peopleRouter,
   contacts: contactsRouter,
   needleFinds: needleFindsRouter,
+  community: communityRouter,
   admin: adminRouter,
 });
 

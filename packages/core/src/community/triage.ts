@@ -72,7 +72,15 @@ function encodeCursor(cursor: Cursor): string {
 
 function decodeCursor(value: string): Cursor {
   const [at, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  // Checked strictly: the values go into SQL casts, and a bad cast must be a 400, never a 500.
+  if (
+    !at ||
+    !id ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) ||
+    Number.isNaN(Date.parse(at)) ||
+    new Date(at).toISOString() !== at ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+  ) {
     throw ValidationError.field(
       "cursor",
       "page: that page link is not valid; start again from the first page",

@@ -37,7 +37,7 @@ import {
 import { type AuditRecord, audit } from "./audit.ts";
 import { addDays, localDay } from "./calendar.ts";
 import { contactPage } from "./contacts.ts";
-import { now, type UserActor, type VerbArgs } from "./context.ts";
+import { now, type SystemActor, type UserActor, type VerbArgs } from "./context.ts";
 import { Conflict, InvalidTransition, NotFound, ValidationError } from "./errors.ts";
 import {
   assertMayReadPerson,
@@ -50,6 +50,10 @@ import {
   visiblePeople,
 } from "./person-access.ts";
 import { requireRole, requireRoleOrSystem } from "./rights.ts";
+
+function userIdOf(actor: UserActor | SystemActor): string | null {
+  return actor.kind === "user" ? actor.userId : null;
+}
 
 /** Who may add a person: outreach workers meet them, treatment managers take self-referrals. */
 const personWriterRoles = ["outreach_worker", "treatment_manager"] as const;
@@ -301,7 +305,7 @@ async function mergeHistory(tx: Executor, personId: string) {
 }
 
 export async function recordConsent({ ctx, input }: VerbArgs<ConsentInput>) {
-  const actor = requireRole(ctx.actor, personWriterRoles);
+  const actor = requireRoleOrSystem(ctx.actor, personWriterRoles);
   return ctx.db.transaction(async (tx) => {
     const person = await loadPerson(tx, input.personId);
     await assertMayReadPerson(tx, actor, person);
@@ -317,7 +321,7 @@ export async function recordConsent({ ctx, input }: VerbArgs<ConsentInput>) {
         kind: input.kind,
         status: input.status,
         recordedOn: input.recordedOn,
-        recordedByUserId: actor.userId,
+        recordedByUserId: userIdOf(actor),
         recordedAt: now(ctx),
       })
       .returning();
@@ -343,7 +347,7 @@ const movable = [
  * consent and safeguarding flag moves, and `person_merges.moved` records exactly which, for undo.
  */
 export async function mergePeople({ ctx, input }: VerbArgs<MergePeopleInput>) {
-  const actor = requireRole(ctx.actor, mergerRoles);
+  const actor = requireRoleOrSystem(ctx.actor, mergerRoles);
   return ctx.db.transaction(async (tx) => {
     // Locked in id order, so two merges of the same pair cannot deadlock.
     const [first, second] = [input.survivorId, input.mergedId].sort();
@@ -382,7 +386,7 @@ export async function mergePeople({ ctx, input }: VerbArgs<MergePeopleInput>) {
         mergedId: merged.id,
         moved,
         mergedAt: now(ctx),
-        mergedByUserId: actor.userId,
+        mergedByUserId: userIdOf(actor),
       })
       .returning();
     await audit(tx, ctx, trail);
@@ -397,7 +401,7 @@ export async function mergePeople({ ctx, input }: VerbArgs<MergePeopleInput>) {
 
 /** Undoes a merge: the merged person comes back with exactly the records the merge moved. */
 export async function undoMerge({ ctx, input }: VerbArgs<UndoMergeInput>) {
-  const actor = requireRole(ctx.actor, mergerRoles);
+  const actor = requireRoleOrSystem(ctx.actor, mergerRoles);
   return ctx.db.transaction(async (tx) => {
     const [merge] = await tx
       .select()
@@ -439,7 +443,7 @@ export async function undoMerge({ ctx, input }: VerbArgs<UndoMergeInput>) {
     await tx.update(people).set({ mergedIntoId: null }).where(eq(people.id, merged.id));
     await tx
       .update(personMerges)
-      .set({ undoneAt: now(ctx), undoneByUserId: actor.userId })
+      .set({ undoneAt: now(ctx), undoneByUserId: userIdOf(actor) })
       .where(eq(personMerges.id, merge.id));
     await audit(tx, ctx, trail);
     return { mergeId: merge.id, survivorId: survivor.id, restoredId: merged.id, restored };
@@ -447,7 +451,7 @@ export async function undoMerge({ ctx, input }: VerbArgs<UndoMergeInput>) {
 }
 
 export async function resolveSafeguardingFlag({ ctx, input }: VerbArgs<ResolveSafeguardingFlagInput>) {
-  const actor = requireRole(ctx.actor, personWriterRoles);
+  const actor = requireRoleOrSystem(ctx.actor, personWriterRoles);
   return ctx.db.transaction(async (tx) => {
     const [flag] = await tx
       .select()
@@ -464,7 +468,7 @@ export async function resolveSafeguardingFlag({ ctx, input }: VerbArgs<ResolveSa
     }
     const [resolved] = await tx
       .update(safeguardingFlags)
-      .set({ resolvedAt: now(ctx), resolvedByUserId: actor.userId, resolutionNote: input.note })
+      .set({ resolvedAt: now(ctx), resolvedByUserId: userIdOf(actor), resolutionNote: input.note })
       .where(eq(safeguardingFlags.id, flag.id))
       .returning();
     await audit(tx, ctx, {

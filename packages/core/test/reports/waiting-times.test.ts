@@ -1,0 +1,157 @@
+import { describeDb } from "@pathways/vitest-config";
+import { expect, it } from "vitest";
+import { addDays } from "../../src/calendar.ts";
+import { Forbidden } from "../../src/errors.ts";
+import { waitingTimesReport } from "../../src/reports/waiting-times.ts";
+import { on, once, type ReportWorld, reportWorld } from "./fixtures.ts";
+
+const half = { from: "2025-01-01", to: "2025-06-30" } as const;
+
+/** Episodes started in the first half of 2025 from referrals, with waits written out by hand. */
+async function waits(world: ReportWorld) {
+  const start = async (
+    code: "opiate_treatment" | "alcohol_treatment" | "non_opiate_treatment",
+    requestedAt: string,
+    startedOn: string,
+  ) => {
+    const [personId] = await world.people(1);
+    const referralId = await world.referral({
+      personId: personId!,
+      serviceId: world.service(code),
+      requestedAt,
+    });
+    const substanceGroup =
+      code === "opiate_treatment" ? "opiate" : code === "alcohol_treatment" ? "alcohol" : "non_opiate";
+    await world.episodes([{ personId: personId!, substanceGroup, referralId, startedOn }]);
+  };
+  // Opiate: 0, 3, 10, 22, 30, 40 days. Median (10 + 22) / 2 = 16; three over 21 days.
+  for (const days of [0, 3, 10, 22, 30, 40])
+    await start("opiate_treatment", "2025-02-01", addDays("2025-02-01", days));
+  // Alcohol: 1 (started on the period's first day), 2, 5, 7, 9, 14, 21, 25. Median (7 + 9) / 2 = 8.
+  await start("alcohol_treatment", "2024-12-31", "2025-01-01");
+  for (const days of [2, 5, 7, 9, 14, 25])
+    await start("alcohol_treatment", "2025-03-01", addDays("2025-03-01", days));
+  // Requested at 23:30 UTC on 30 March, which is 00:30 on 31 March in London: 21 days, not 22.
+  await start("alcohol_treatment", "2025-03-30T23:30:00Z", "2025-04-21");
+  // Non-opiate: one episode, started on the period's last day after 5 days.
+  await start("non_opiate_treatment", "2025-06-25", "2025-06-30");
+  // Outside: started the day before and the day after the period; and an episode with no referral.
+  await start("opiate_treatment", "2024-12-28", "2024-12-31");
+  await start("opiate_treatment", "2025-06-28", "2025-07-01");
+  const [walkIn] = await world.people(1);
+  await world.episodes([{ personId: walkIn!, substanceGroup: "opiate", startedOn: "2025-03-01" }]);
+  return world;
+}
+
+describeDb("waiting times report", (use) => {
+  const data = once(async () => waits(await reportWorld(use().db)));
+
+  it("gives a provider the median wait and the share over 21 days for each of its services", async () => {
+    const world = await data();
+    const report = await waitingTimesReport({
+      ctx: on(world.ctxOf("treatment_manager"), "2025-09-01"),
+      input: half,
+    });
+    const service = (code: string, name: string) => ({
+      id: world.service(code as "opiate_treatment"),
+      code,
+      name,
+      providerName: world.actors.treatment_manager.organisationName,
+    });
+    expect(report.rows).toEqual([
+      {
+        service: service("alcohol_treatment", "Alcohol treatment"),
+        started: 8,
+        withinThreshold: 7,
+        overThreshold: 1,
+        overThresholdShare: 12.5,
+        medianDays: 8,
+      },
+      {
+        service: service("non_opiate_treatment", "Non-opiate treatment"),
+        started: 1,
+        withinThreshold: 1,
+        overThreshold: 0,
+        overThresholdShare: 0,
+        medianDays: 5,
+      },
+      {
+        service: service("opiate_treatment", "Opiate treatment"),
+        started: 6,
+        withinThreshold: 3,
+        overThreshold: 3,
+        overThresholdShare: 50,
+        medianDays: 16,
+      },
+      // All 15 waits: 0 1 2 3 5 5 7 [9] 10 14 21 22 25 30 40.
+      {
+        service: null,
+        started: 15,
+        withinThreshold: 11,
+        overThreshold: 4,
+        overThresholdShare: 26.7,
+        medianDays: 9,
+      },
+    ]);
+  });
+
+  it("filters by substance group", async () => {
+    const world = await data();
+    const report = await waitingTimesReport({
+      ctx: on(world.ctxOf("treatment_manager"), "2025-09-01"),
+      input: { ...half, substanceGroup: "opiate" },
+    });
+    expect(report.substanceGroup).toBe("opiate");
+    expect(
+      report.rows.map((row) => [row.service?.code ?? "all", row.started, row.overThreshold, row.medianDays]),
+    ).toEqual([
+      ["alcohol_treatment", 0, 0, null],
+      ["non_opiate_treatment", 0, 0, null],
+      ["opiate_treatment", 6, 3, 16],
+      ["all", 6, 3, 16],
+    ]);
+  });
+
+  it("gives a commissioner every provider's services with small cells and their giveaways hidden", async () => {
+    const world = await data();
+    const report = await waitingTimesReport({
+      ctx: on(world.ctxOf("commissioner"), "2025-09-01"),
+      input: half,
+    });
+    expect(report.rows.map((row) => row.service?.name ?? "All services")).toEqual([
+      "Opiate treatment (other)",
+      "Alcohol treatment",
+      "Non-opiate treatment",
+      "Opiate treatment",
+      "All services",
+    ]);
+    expect(
+      report.rows.map((row) => [
+        row.started,
+        row.withinThreshold,
+        row.overThreshold,
+        row.overThresholdShare,
+        row.medianDays,
+      ]),
+    ).toEqual([
+      // The other provider took no one: zeros are shown, with no share or median.
+      [0, 0, 0, null, null],
+      // 1 over 21 days is <5; 8 is shown, so the 7 beside it is hidden too.
+      [8, "*", "<5", "*", 8],
+      // A median of one person's wait is that person's wait: hidden with the count.
+      ["<5", "<5", 0, "*", "*"],
+      // Its 6 is hidden because the column of episodes started adds up to the 15 shown.
+      ["*", "<5", "<5", "*", "*"],
+      [15, "*", "<5", "*", 9],
+    ]);
+  });
+
+  it("is for commissioners and treatment managers only", async () => {
+    const world = await data();
+    for (const role of ["outreach_worker", "admin"] as const) {
+      await expect(waitingTimesReport({ ctx: world.ctxOf(role), input: half })).rejects.toBeInstanceOf(
+        Forbidden,
+      );
+    }
+  });
+});

@@ -33,6 +33,47 @@ export const ServerEnv = z
     /** Origins allowed to send requests that change data, besides the server's own. Comma-separated. */
     PATHWAYS_ALLOWED_ORIGINS: z.string().default(""),
     TRUST_PROXY: z.stringbool({ error: "must be true or false" }).default(false),
+    // Updates to community reporters: SMTP when configured (a URL, or host and friends), else the log.
+    SMTP_URL: z
+      .url({
+        protocol: /^smtps?$/,
+        error:
+          "must be an SMTP URL, like smtp://user:password@smtp.example.org:587 (smtps:// for TLS on 465)",
+      })
+      .optional(),
+    SMTP_HOST: z.string().min(1, { error: "must be a host name, like smtp.example.org" }).optional(),
+    SMTP_PORT: z.coerce
+      .number({ error: "must be a port number, like 587" })
+      .int({ error: "must be a port number, like 587" })
+      .min(1, { error: "must be a port number from 1 to 65535" })
+      .max(65535, { error: "must be a port number from 1 to 65535" })
+      .optional(),
+    SMTP_SECURE: z.stringbool({ error: "must be true or false" }).optional(),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    SMTP_FROM: z
+      .string()
+      .regex(/^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/, {
+        error: 'must be a sender address, like updates@example.org or "Pathways <updates@example.org>"',
+      })
+      .optional(),
+    PATHWAYS_OUTBOX_WORKER: z.stringbool({ error: "must be true or false" }).default(true),
+    OUTBOX_POLL_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .min(0.1, { error: "must be at least 0.1 seconds" })
+      .max(3600, { error: "must be at most 3600 seconds" })
+      .default(5),
+    OUTBOX_MAX_ATTEMPTS: z.coerce
+      .number({ error: "must be a whole number" })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be at least 1" })
+      .max(50, { error: "must be at most 50" })
+      .default(10),
+    OUTBOX_RETRY_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .min(1, { error: "must be at least 1 second" })
+      .max(86_400, { error: "must be at most 86400 seconds (a day)" })
+      .default(60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32)) {
@@ -45,6 +86,7 @@ export const ServerEnv = z
     } else if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET.length < 32) {
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "must be at least 32 characters" });
     }
+    for (const problem of smtpProblems(env)) ctx.addIssue({ code: "custom", ...problem });
   });
 
 export interface ServerConfig {
@@ -61,6 +103,99 @@ export interface ServerConfig {
   webDist: string;
   allowedOrigins: string[];
   trustProxy: boolean;
+  /** How reporters' updates are emailed; null sends them to the log instead. */
+  smtp: SmtpSettings | null;
+  outbox: OutboxWorkerSettings;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  user: string | undefined;
+  password: string | undefined;
+  from: string;
+}
+
+export interface OutboxWorkerSettings {
+  /** Whether `pathways serve` runs the delivery worker itself (turn off when `pathways worker` runs). */
+  inProcess: boolean;
+  pollIntervalMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+}
+
+/** The SMTP settings as parsed, before they are checked together. */
+interface SmtpEnv {
+  SMTP_URL?: string | undefined;
+  SMTP_HOST?: string | undefined;
+  SMTP_PORT?: number | undefined;
+  SMTP_SECURE?: boolean | undefined;
+  SMTP_USER?: string | undefined;
+  SMTP_PASSWORD?: string | undefined;
+  SMTP_FROM?: string | undefined;
+}
+
+function smtpProblems(env: SmtpEnv): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const configured = Boolean(env.SMTP_URL || env.SMTP_HOST);
+  if (env.SMTP_URL) {
+    for (const key of ["SMTP_HOST", "SMTP_PORT", "SMTP_SECURE", "SMTP_USER", "SMTP_PASSWORD"] as const) {
+      if (env[key] !== undefined) {
+        problems.push({ path: [key], message: "must not be set with SMTP_URL: put it in the URL instead" });
+      }
+    }
+  }
+  if (configured && !env.SMTP_FROM) {
+    problems.push({
+      path: ["SMTP_FROM"],
+      message: 'must be set when SMTP is configured, like "Pathways <updates@example.org>"',
+    });
+  }
+  if (!configured) {
+    for (const key of ["SMTP_FROM", "SMTP_PORT", "SMTP_SECURE", "SMTP_USER", "SMTP_PASSWORD"] as const) {
+      if (env[key] !== undefined) {
+        problems.push({
+          path: [key],
+          message: "has no effect without SMTP_HOST (or SMTP_URL): set that too",
+        });
+      }
+    }
+  }
+  if (env.SMTP_HOST && Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {
+    problems.push({
+      path: [env.SMTP_USER ? "SMTP_PASSWORD" : "SMTP_USER"],
+      message: "must be set with SMTP_USER and SMTP_PASSWORD together",
+    });
+  }
+  return problems;
+}
+
+function smtpSettings(env: SmtpEnv): SmtpSettings | null {
+  if (!env.SMTP_FROM) return null;
+  if (env.SMTP_URL) {
+    const url = new URL(env.SMTP_URL);
+    const secure = url.protocol === "smtps:";
+    return {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      user: url.username ? decodeURIComponent(url.username) : undefined,
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      from: env.SMTP_FROM,
+    };
+  }
+  if (!env.SMTP_HOST) return null;
+  const port = env.SMTP_PORT ?? 587;
+  return {
+    host: env.SMTP_HOST,
+    port,
+    secure: env.SMTP_SECURE ?? port === 465,
+    user: env.SMTP_USER,
+    password: env.SMTP_PASSWORD,
+    from: env.SMTP_FROM,
+  };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +204,9 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** Settings whose values are never repeated in an error message: they are or may hold passwords. */
+const secretSettings = new Set(["SESSION_SECRET", "SMTP_PASSWORD", "SMTP_URL"]);
 
 const defaultWebDist = path.resolve(import.meta.dirname, "../../web/dist");
 
@@ -80,7 +218,7 @@ export function parseServerEnv(source: Record<string, string | undefined> = proc
       result.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? "environment");
         const given = source[key];
-        return `${key} ${issue.message}${given === undefined || key === "SESSION_SECRET" ? "" : ` (got "${given}")`}`;
+        return `${key} ${issue.message}${given === undefined || secretSettings.has(key) ? "" : ` (got "${given}")`}`;
       }),
     );
   }
@@ -100,5 +238,12 @@ export function parseServerEnv(source: Record<string, string | undefined> = proc
       .map((origin) => origin.trim())
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY,
+    smtp: smtpSettings(env),
+    outbox: {
+      inProcess: env.PATHWAYS_OUTBOX_WORKER,
+      pollIntervalMs: Math.round(env.OUTBOX_POLL_SECONDS * 1000),
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: Math.round(env.OUTBOX_RETRY_SECONDS * 1000),
+    },
   };
 }

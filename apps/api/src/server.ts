@@ -39,8 +39,13 @@ export async function buildServer({
       level: config.logLevel,
       ...(logStream ? { stream: logStream } : {}),
       serializers: {
-        // Only the path: query strings carry tRPC inputs (search terms, names) that must not reach logs.
-        req: (req) => ({ method: req.method, path: req.url.split("?")[0], requestId: req.id }),
+        // Only the path: query strings carry tRPC inputs (search terms, names) that must not reach logs,
+        // and a community report's tracking page carries its private token in the path.
+        req: (req) => ({
+          method: req.method,
+          path: req.url.split("?")[0]!.replace(/^\/track\/[^/]+/, "/track/:token"),
+          requestId: req.id,
+        }),
         err: safeErrorSerializer,
       },
     },

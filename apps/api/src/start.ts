@@ -2,6 +2,7 @@ import { type Ctx, isDatabaseEmpty, seedDemo } from "@pathways/core";
 import { createDb, DataDirInUseError, type DbHandle } from "@pathways/db";
 import type { FastifyInstance } from "fastify";
 import { ConfigError, type ServerConfig } from "./env.ts";
+import { startConfiguredOutboxWorker } from "./outbox.ts";
 import { buildServer } from "./server.ts";
 
 export interface StartOptions {
@@ -55,6 +56,10 @@ export async function startServer({ config, demo = false, logStream }: StartOpti
       { database: database.driver, location: database.location },
       `Pathways is listening on ${address}`,
     );
+    // Reporters' updates are delivered from this process unless a separate `pathways worker` does it.
+    const worker = config.outbox.inProcess
+      ? startConfiguredOutboxWorker(config, database.db, app.log.child({ component: "outbox" }))
+      : null;
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -62,7 +67,8 @@ export async function startServer({ config, demo = false, logStream }: StartOpti
       url: address,
       stop: () =>
         (stopping ??= (async () => {
-          await app.close();
+          // The worker finishes the update in hand while requests drain; then the database closes.
+          await Promise.all([app.close(), worker?.stop()]);
           await database.close();
         })()),
     };

@@ -1,11 +1,14 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
+import { caseloadRouter } from "./routers/caseload.ts";
 import { communityRouter } from "./routers/community.ts";
 import { contactsRouter } from "./routers/contacts.ts";
+import { episodesRouter } from "./routers/episodes.ts";
 import { hotspotsRouter } from "./routers/hotspots.ts";
 import { needleFindsRouter } from "./routers/needle-finds.ts";
 import { peopleRouter } from "./routers/people.ts";
+import { referralsRouter } from "./routers/referrals.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -14,6 +17,9 @@ export const appRouter = router({
   people: peopleRouter,
   contacts: contactsRouter,
   needleFinds: needleFindsRouter,
+  referrals: referralsRouter,
+  episodes: episodesRouter,
+  caseload: caseloadRouter,
   community: communityRouter,
   admin: adminRouter,
 });

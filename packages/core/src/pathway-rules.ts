@@ -250,9 +250,12 @@ export function encodeCursor(at: Date | string, id: string): string {
 }
 
 export function decodeCursor(cursor: string): { at: string; id: string } {
-  const [at, id] = cursor.split("_");
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
+  const match =
+    /^(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}\.\d{3}Z)?)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+      cursor,
+    );
+  if (!match || Number.isNaN(Date.parse(match[1]!))) {
     throw ValidationError.field("cursor", "cursor is not valid; start again from the first page");
   }
-  return { at, id };
+  return { at: match[1]!, id: match[2]! };
 }

@@ -2,12 +2,12 @@ import { z } from "zod";
 import { referralFailureReasons, referralSources, referralStatuses } from "./codes.ts";
 import { Id, PageInput, text } from "./common.ts";
 
-/** An idempotency key made by the device or form that sends the referral; a resend returns the first. */
-export const ClientKey = z
+/** An idempotency key made by the form that sends the referral; a resend returns the first referral. */
+export const ReferralClientKey = z
   .string({ error: "client key must be text" })
-  .trim()
-  .min(8, { error: "client key must be at least 8 characters" })
-  .max(100, { error: "client key must be at most 100 characters" });
+  .regex(/^[A-Za-z0-9_-]{8,100}$/, {
+    error: "client key must be 8 to 100 letters, digits, hyphens or underscores",
+  });
 
 export const ReferralInput = z
   .object({
@@ -18,7 +18,7 @@ export const ReferralInput = z
     serviceId: Id,
     reason: text("reason", 2000),
     source: z.enum(referralSources, { error: `source must be one of ${referralSources.join(", ")}` }),
-    clientKey: ClientKey.optional(),
+    clientKey: ReferralClientKey.optional(),
   })
   .refine((input) => input.personId || input.contactId, {
     error: "person is required: choose the person being referred, or refer from their contact",

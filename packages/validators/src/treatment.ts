@@ -11,7 +11,11 @@ import {
 } from "./codes.ts";
 import { Id, PageInput, text } from "./common.ts";
 
-/** A calendar day as `YYYY-MM-DD`, checked to be a real day; messages name the field. */
+/** Treatment records start in this century; anything earlier or far ahead is a typing slip. */
+const earliestDay = "2000-01-01";
+const latestDay = "2099-12-31";
+
+/** A calendar day as `YYYY-MM-DD`, checked to be a real day in a sensible range; messages name the field. */
 export function calendarDay(label: string) {
   return z
     .string({ error: `${label} must be a date` })
@@ -19,7 +23,11 @@ export function calendarDay(label: string) {
     .refine((value) => {
       const date = new Date(`${value}T00:00:00Z`);
       return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-    }, `${label} must be a real calendar date`);
+    }, `${label} must be a real calendar date`)
+    .refine(
+      (value) => value >= earliestDay && value <= latestDay,
+      `${label} must be between ${earliestDay} and ${latestDay}`,
+    );
 }
 
 const episodeId = Id;
@@ -47,7 +55,12 @@ export type EpisodeIdInput = z.infer<typeof EpisodeIdInput>;
 
 export const AppointmentInput = z.object({
   episodeId,
-  scheduledAt: z.coerce.date({ error: "appointment time must be a date and time" }),
+  scheduledAt: z.coerce
+    .date({ error: "appointment time must be a date and time" })
+    .refine(
+      (value) => value >= new Date(`${earliestDay}T00:00:00Z`) && value <= new Date(`${latestDay}T23:59:59Z`),
+      `appointment time must be between ${earliestDay} and ${latestDay}`,
+    ),
   note: text("note", 1000).optional(),
 });
 export type AppointmentInput = z.infer<typeof AppointmentInput>;

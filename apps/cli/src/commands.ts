@@ -1,3 +1,4 @@
+import { generateCity, type Scale, scalePresets } from "@pathways/bench";
 import { type Ctx, demoPassword, demoUsers, isDatabaseEmpty, seedDemo } from "@pathways/core";
 import { openDatabase, type ServerConfig, startServer, stopOnSignals } from "@pathways/server";
 
@@ -35,22 +36,47 @@ export async function migrate(config: ServerConfig, output: Output) {
   }
 }
 
-export async function seed(config: ServerConfig, options: { demo: boolean }, output: Output) {
-  if (!options.demo) throw new UsageError("seed needs a data set: `pathways seed --demo`");
+export interface SeedOptions {
+  demo: boolean;
+  /** A synthetic data set of this size, for benchmarks and trying Pathways at scale. */
+  scale?: string;
+  seed?: number;
+}
+
+export async function seed(config: ServerConfig, options: SeedOptions, output: Output) {
+  if (!options.demo && !options.scale) {
+    throw new UsageError(
+      `seed needs a data set: \`pathways seed --demo\` or \`pathways seed --scale ${Object.keys(scalePresets).join("|")}\``,
+    );
+  }
+  if (options.scale && !(options.scale in scalePresets)) {
+    throw new UsageError(`--scale must be one of ${Object.keys(scalePresets).join(", ")}`);
+  }
   const database = await openDatabase(config);
   try {
     await database.migrate();
     const ctx: Ctx = { db: database.db, actor: systemActor("seed") };
     if (!(await isDatabaseEmpty(ctx))) {
-      output.out(
-        "The database already has data; the demo seed only fills an empty one. Nothing was changed.",
-      );
+      output.out("The database already has data; a seed only fills an empty one. Nothing was changed.");
       return;
     }
-    const counts = await seedDemo({ ctx });
-    output.out(
-      `Demo data created: ${counts.organisations} organisations, ${counts.users} users, ${counts.hotspots} hotspots.`,
-    );
+    if (options.scale) {
+      const started = Date.now();
+      const counts = await generateCity({
+        db: database.db,
+        scale: options.scale as Scale,
+        seed: options.seed,
+        progress: (stage, rows) => output.err(`  ${stage}: ${rows.toLocaleString("en-GB")} rows`),
+      });
+      output.out(
+        `Scale data "${options.scale}" created in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts.people} people, ${counts.contacts} contacts, ${counts.referrals} referrals, ${counts.episodes} episodes, ${counts.needleFinds} needle finds.`,
+      );
+    } else {
+      const counts = await seedDemo({ ctx });
+      output.out(
+        `Demo data created: ${counts.organisations} organisations, ${counts.users} users, ${counts.hotspots} hotspots.`,
+      );
+    }
     output.out(`Demo password for every user: ${demoPassword}`);
   } finally {
     await database.close();

@@ -10,6 +10,7 @@ Commands:
   serve [--demo]     Start the API and web app (migrates first; --demo seeds an empty database)
   migrate            Apply database migrations
   seed --demo        Fill an empty database with the demo city
+  seed --scale S     Fill an empty database with synthetic data: city (1M contacts), town, village [--seed N]
   backup <file>      Write every table to a gzipped backup file (a consistent snapshot)
   restore <file>     Restore a backup into an empty database (PGlite or PostgreSQL), all or nothing
   users ...          Manage users:
@@ -53,8 +54,15 @@ async function main(argv: string[]): Promise<number> {
       await migrate(config, output);
       return 0;
     case "seed": {
-      const { values } = options({ demo: { type: "boolean", default: false } });
-      await seed(config, { demo: values.demo }, output);
+      const { values } = options({
+        demo: { type: "boolean", default: false },
+        scale: { type: "string" },
+        seed: { type: "string" },
+      });
+      const seedNumber = values.seed === undefined ? undefined : Number.parseInt(values.seed, 10);
+      if (seedNumber !== undefined && !Number.isInteger(seedNumber))
+        throw new UsageError("--seed must be a whole number");
+      await seed(config, { demo: values.demo, scale: values.scale, seed: seedNumber }, output);
       return 0;
     }
     case "backup":

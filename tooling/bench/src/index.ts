@@ -1,0 +1,8 @@
+export {
+  type GeneratedCounts,
+  type GenerateOptions,
+  generateCity,
+  type Scale,
+  scalePresets,
+} from "./generate.ts";
+export { makeRandom, type Random } from "./random.ts";

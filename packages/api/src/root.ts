@@ -9,6 +9,7 @@ import { hotspotsRouter } from "./routers/hotspots.ts";
 import { needleFindsRouter } from "./routers/needle-finds.ts";
 import { peopleRouter } from "./routers/people.ts";
 import { referralsRouter } from "./routers/referrals.ts";
+import { reportsRouter } from "./routers/reports.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   episodes: episodesRouter,
   caseload: caseloadRouter,
   community: communityRouter,
+  reports: reportsRouter,
   admin: adminRouter,
 });
 

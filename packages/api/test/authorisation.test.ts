@@ -45,6 +45,11 @@ const expectedAccess: Record<string, ProcedureMeta["access"]> = {
   "community.markDuplicate": ["outreach_worker", "admin"],
   "community.link": ["outreach_worker", "admin"],
   "community.retryUpdate": ["outreach_worker", "admin"],
+  "reports.funnel": ["commissioner"],
+  "reports.outcomes": ["commissioner", "treatment_manager"],
+  "reports.waitingTimes": ["commissioner", "treatment_manager"],
+  "reports.hotspotActivity": ["commissioner"],
+  "reports.safeguarding": ["commissioner"],
   "referrals.services": ["outreach_worker", "treatment_manager"],
   "referrals.draft": ["outreach_worker", "treatment_manager"],
   "referrals.create": ["outreach_worker", "treatment_manager"],
@@ -155,7 +160,15 @@ describeDb("authorisation matrix", (use) => {
   it("never hands a commissioner a person-level field from any procedure they may call", async () => {
     const { actors } = await makeWorld(use().db);
     const caller = callerAs(use().db, actors.commissioner);
-    const sampleInputs: Record<string, unknown> = { "hotspots.list": {} };
+    const period = { from: "2025-01-01", to: "2025-12-31" };
+    const sampleInputs: Record<string, unknown> = {
+      "hotspots.list": {},
+      "reports.funnel": period,
+      "reports.outcomes": period,
+      "reports.waitingTimes": period,
+      "reports.hotspotActivity": period,
+      "reports.safeguarding": period,
+    };
     const commissionerProcedures = Object.entries(expectedAccess).filter(
       ([path, access]) => access !== "public" && access.includes("commissioner") && path !== "auth.signOut",
     );

@@ -18,7 +18,7 @@ import type {
   ServiceCode,
   SubstanceGroup,
 } from "@pathways/validators/codes";
-import { makeWorld, type TestCtx } from "@pathways/vitest-config";
+import { makeWorld, type TestCtx } from "./world.ts";
 
 /** Noon UTC on a day, unless a full timestamp is given: report days are Europe/London days. */
 export function at(value: string): Date {

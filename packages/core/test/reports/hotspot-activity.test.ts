@@ -1,8 +1,8 @@
 import { describeDb } from "@pathways/vitest-config";
+import { on, once, type ReportWorld, reportWorld } from "@pathways/vitest-config/report-world";
 import { expect, it } from "vitest";
 import { Forbidden } from "../../src/errors.ts";
 import { hotspotActivityReport } from "../../src/reports/hotspot-activity.ts";
-import { on, once, type ReportWorld, reportWorld } from "./fixtures.ts";
 
 const year2017 = { from: "2017-01-01", to: "2017-12-31" } as const;
 

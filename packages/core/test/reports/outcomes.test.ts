@@ -1,8 +1,8 @@
 import { describeDb } from "@pathways/vitest-config";
+import { on, once, type ReportWorld, reportWorld } from "@pathways/vitest-config/report-world";
 import { expect, it } from "vitest";
 import { Forbidden } from "../../src/errors.ts";
 import { outcomesReport } from "../../src/reports/outcomes.ts";
-import { on, once, type ReportWorld, reportWorld } from "./fixtures.ts";
 
 const year2025 = { from: "2025-01-01", to: "2025-12-31" } as const;
 

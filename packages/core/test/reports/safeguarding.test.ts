@@ -1,8 +1,8 @@
 import { describeDb } from "@pathways/vitest-config";
+import { on, once, type ReportWorld, reportWorld } from "@pathways/vitest-config/report-world";
 import { expect, it } from "vitest";
 import { Forbidden } from "../../src/errors.ts";
 import { safeguardingReport } from "../../src/reports/safeguarding.ts";
-import { on, once, type ReportWorld, reportWorld } from "./fixtures.ts";
 
 const quarter = { from: "2025-01-01", to: "2025-03-31" } as const;
 

@@ -1,9 +1,9 @@
 import { describeDb } from "@pathways/vitest-config";
+import { on, once, type ReportWorld, reportWorld } from "@pathways/vitest-config/report-world";
 import { expect, it } from "vitest";
 import { addDays } from "../../src/calendar.ts";
 import { Forbidden } from "../../src/errors.ts";
 import { waitingTimesReport } from "../../src/reports/waiting-times.ts";
-import { on, once, type ReportWorld, reportWorld } from "./fixtures.ts";
 
 const half = { from: "2025-01-01", to: "2025-06-30" } as const;
 

@@ -7,6 +7,7 @@ import { requireRoleOrSystem } from "../rights.ts";
 import { createUser } from "../users.ts";
 import { seedDemoCommunity } from "./community.ts";
 import { seedDemoOutreach } from "./outreach.ts";
+import { seedDemoTreatment } from "./treatment.ts";
 
 /** The password of every demo user. Demo data only: a real deployment creates its own users. */
 export const demoPassword = "pathways-demo-2026";
@@ -76,7 +77,11 @@ export interface DemoWorld {
 }
 
 /** Area seeds run in order after the base, inside the same transaction (each adds its records). */
-const areaSeeds: ((world: DemoWorld) => Promise<void>)[] = [seedDemoOutreach, seedDemoCommunity];
+const areaSeeds: ((world: DemoWorld) => Promise<void>)[] = [
+  seedDemoOutreach,
+  seedDemoTreatment,
+  seedDemoCommunity,
+];
 
 /**
  * A small synthetic city: the Oxford hotspots, one organisation of each kind, one user of each role,

@@ -1,4 +1,10 @@
 export { ConfigError, parseServerEnv, type ServerConfig } from "./env.ts";
-export { outboxChannel, smtpChannel, startConfiguredOutboxWorker, type WorkerLogger } from "./outbox.ts";
+export {
+  createWorkerLogger,
+  outboxChannel,
+  smtpChannel,
+  startConfiguredOutboxWorker,
+  type WorkerLogger,
+} from "./outbox.ts";
 export { buildServer } from "./server.ts";
 export { openDatabase, type RunningServer, startServer, stopOnSignals } from "./start.ts";

@@ -9,13 +9,25 @@ import {
 } from "@pathways/core";
 import type { Executor } from "@pathways/db";
 import nodemailer from "nodemailer";
+import pino from "pino";
 import type { ServerConfig, SmtpSettings } from "./env.ts";
+import { safeErrorSerializer } from "./log-safety.ts";
 
 /** The part of a pino logger the worker uses. */
 export interface WorkerLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
+}
+
+/** A JSON logger like the server's, for `pathways worker` running on its own. */
+export function createWorkerLogger(config: ServerConfig, stream?: NodeJS.WritableStream): WorkerLogger {
+  const options = {
+    level: config.logLevel,
+    base: { component: "outbox" },
+    serializers: { err: safeErrorSerializer },
+  };
+  return stream ? pino(options, stream) : pino(options);
 }
 
 /**

@@ -14,7 +14,11 @@ export interface ReceivedMail {
  */
 export async function startFakeSmtp() {
   const received: ReceivedMail[] = [];
-  const state = { refuse: null as null | ((recipient: string) => boolean) };
+  const state = {
+    refuse: null as null | ((recipient: string) => boolean),
+    /** How long to wait before accepting a message's data: a slow server, to stop a worker mid-send. */
+    acceptDelayMs: 0,
+  };
   const server = net.createServer((socket) => {
     let buffer = "";
     let inData = false;
@@ -31,9 +35,12 @@ export async function startFakeSmtp() {
           mail.data = buffer.slice(0, end);
           buffer = buffer.slice(end + 5);
           inData = false;
-          received.push({ ...mail, auth });
+          const accepted = { ...mail, auth };
           mail = { from: "", to: [], data: "", auth: null };
-          reply("250 2.0.0 queued");
+          setTimeout(() => {
+            received.push(accepted);
+            reply("250 2.0.0 queued");
+          }, state.acceptDelayMs);
           continue;
         }
         const newline = buffer.indexOf("\r\n");

@@ -3,12 +3,14 @@ import { organisationsCommand, organisationsUsage, users, usersUsage } from "./a
 import { backup, restore } from "./backup.ts";
 import { migrate, type Output, seed, serve, UsageError } from "./commands.ts";
 import { ConfigError, parseCliEnv } from "./env.ts";
+import { worker } from "./worker.ts";
 
 const usage = `Usage: pathways <command> [options]
 
 Commands:
   serve [--demo]     Start the API and web app (migrates first; --demo seeds an empty database)
   migrate            Apply database migrations
+  worker             Deliver community reporters' updates until stopped (serve runs one itself)
   seed --demo        Fill an empty database with the demo city
   seed --scale S     Fill an empty database with synthetic data: city (1M contacts), town, village [--seed N]
   backup <file>      Write every table to a gzipped backup file (a consistent snapshot)
@@ -49,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
       await serve(config, { demo: values.demo }, output);
       return -1;
     }
+    case "worker":
+      options({});
+      await worker(config, output);
+      return -1;
     case "migrate":
       options({});
       await migrate(config, output);
@@ -94,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
 
 try {
   const code = await main(process.argv.slice(2));
-  // serve keeps running until a signal; every other command ends here.
+  // serve and worker keep running until a signal; every other command ends here.
   if (code >= 0) process.exit(code);
 } catch (error) {
   if (error instanceof ConfigError) {

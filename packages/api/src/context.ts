@@ -1,5 +1,6 @@
 import { type Actor, resolveSession, type SessionSettings } from "@pathways/core";
 import type { Database } from "@pathways/db";
+import { toTRPCError } from "./errors.ts";
 
 /** What the HTTP layer tells the API about one request, whatever server carries it. */
 export interface RequestInfo {
@@ -24,9 +25,13 @@ export interface ApiContext {
 }
 
 export async function createApiContext(deps: ApiDeps, request: RequestInfo): Promise<ApiContext> {
-  const user = request.sessionToken
-    ? await resolveSession(deps.db, request.sessionToken, deps.sessions)
-    : null;
+  let user: Awaited<ReturnType<typeof resolveSession>> = null;
+  try {
+    user = request.sessionToken ? await resolveSession(deps.db, request.sessionToken, deps.sessions) : null;
+  } catch (error) {
+    // Looking up the session is the first database call of a request: an outage must read as 503.
+    throw toTRPCError(error);
+  }
   if (request.sessionToken && !user) request.clearSessionCookie();
   return {
     db: deps.db,

@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import path from "node:path";
+import type { AppRouter } from "@pathways/api";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import superjson from "superjson";
+
+const cli = path.resolve(import.meta.dirname, "../../../apps/cli/bin/pathways.js");
+
+export function pathwaysCli(args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, LOG_LEVEL: "silent", ...env },
+  });
+  if (result.status !== 0) throw new Error(`pathways ${args.join(" ")} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** `pathways serve` in a child process, so a test can SIGKILL it like a crash would. */
+export async function startServerProcess(env: Record<string, string>, port: number) {
+  const child: ChildProcess = spawn(process.execPath, [cli, "serve"], {
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: "error",
+      PORT: String(port),
+      SESSION_SECRET: "fault-secret-fault-secret-fault-secret-1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${output}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    child,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    kill: async (signal: NodeJS.Signals) => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** A tRPC client that keeps the session cookie, like a browser would. */
+export function apiClient(url: string) {
+  let cookie = "";
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        transformer: superjson,
+        headers: () => (cookie ? { cookie } : {}),
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const setCookie = response.headers.get("set-cookie");
+          if (setCookie) cookie = setCookie.split(";")[0]!;
+          return response;
+        },
+      }),
+    ],
+  });
+  return client;
+}

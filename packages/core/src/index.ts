@@ -8,6 +8,7 @@ export * from "./context.ts";
 export * from "./episodes.ts";
 export * from "./errors.ts";
 export * from "./hotspots.ts";
+export * from "./import/historical.ts";
 export * from "./needle-finds.ts";
 export * from "./organisations.ts";
 export * from "./passwords.ts";

@@ -6,3 +6,4 @@ export {
   scalePresets,
 } from "./generate.ts";
 export { makeRandom, type Random } from "./random.ts";
+export { apiClient, pathwaysCli, startServerProcess } from "./server-process.ts";

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AppRouter } from "@pathways/api";
 import { createTRPCClient, httpLink } from "@trpc/client";
@@ -15,9 +16,9 @@ export function pathwaysCli(args: string[], env: Record<string, string>) {
   return result.stdout;
 }
 
-/** `pathways serve` in a child process, so a test can SIGKILL it like a crash would. */
-export async function startServerProcess(env: Record<string, string>, port: number) {
-  const child: ChildProcess = spawn(process.execPath, [cli, "serve"], {
+/** `pathways serve` in a child process, so a test can SIGKILL it like a crash would and a soak can read its memory. */
+export async function startServerProcess(env: Record<string, string>, port: number, args: string[] = []) {
+  const child: ChildProcess = spawn(process.execPath, [cli, "serve", ...args], {
     env: {
       PATH: process.env.PATH,
       LOG_LEVEL: "error",
@@ -35,7 +36,7 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     output += chunk;
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${output}`);
     try {
@@ -50,6 +51,11 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     child,
     output: () => output,
     alive: () => child.exitCode === null && child.signalCode === null,
+    /** Resident memory of the server process, in MB (Linux). */
+    rssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
     kill: async (signal: NodeJS.Signals) => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill(signal);

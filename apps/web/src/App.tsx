@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Redirect, Route, Switch, useLocation } from "wouter";
+import { OutboxSync } from "./components/OutboxSync.tsx";
 import { Shell } from "./components/Shell.tsx";
 import { ErrorNotice, Loading } from "./components/ui.tsx";
 import { homePath, mayVisit } from "./lib/session.ts";
@@ -9,6 +10,11 @@ import { AuditLogPage } from "./pages/AuditLogPage.tsx";
 import { ComingSoonPage } from "./pages/ComingSoonPage.tsx";
 import { ForbiddenPage, NotFoundPage } from "./pages/ErrorPages.tsx";
 import { HotspotsPage } from "./pages/HotspotsPage.tsx";
+import { LogContactPage } from "./pages/outreach/LogContactPage.tsx";
+import { NeedleFindsPage } from "./pages/outreach/NeedleFindsPage.tsx";
+import { PeoplePage } from "./pages/outreach/PeoplePage.tsx";
+import { PersonPage } from "./pages/outreach/PersonPage.tsx";
+import { RecentContactsPage } from "./pages/outreach/RecentContactsPage.tsx";
 import { SignInPage } from "./pages/SignInPage.tsx";
 
 export function App() {
@@ -24,6 +30,7 @@ export function App() {
   const user = me.data;
   return (
     <Shell user={user}>
+      {user.role === "outreach_worker" && <OutboxSync userId={user.userId} />}
       {mayVisit(user.role, location) ? (
         <Switch>
           <Route path="/">
@@ -33,7 +40,19 @@ export function App() {
             <HotspotsPage user={user} />
           </Route>
           <Route path="/outreach">
-            <ComingSoonPage title="Outreach" what="Logging contacts, people and needle finds" />
+            <LogContactPage user={user} />
+          </Route>
+          <Route path="/outreach/recent">
+            <RecentContactsPage user={user} />
+          </Route>
+          <Route path="/outreach/needles">
+            <NeedleFindsPage user={user} />
+          </Route>
+          <Route path="/people">
+            <PeoplePage user={user} />
+          </Route>
+          <Route path="/people/:id">
+            {(params) => <PersonPage key={params.id} user={user} id={params.id} />}
           </Route>
           <Route path="/caseload">
             <ComingSoonPage title="Caseload" what="Referrals, the waiting list and keyworkers' caseloads" />

@@ -23,6 +23,8 @@ export type OutboxItem = OutboxEntry & {
   userId: string;
   /** One line for lists while it waits, e.g. "Street outreach at South Park". */
   summary: string;
+  /** Who the record is about, as the worker saw it when logging (shown while it waits). */
+  personLabel?: string;
   /** `waiting`: will be sent when possible. `refused`: the server said no; kept until the user acts. */
   status: "waiting" | "refused";
   queuedAt: number;
@@ -90,7 +92,9 @@ export interface OfflineQueue {
   /** Resolves once the stored items are loaded: items queued before a reload are back. */
   ready: Promise<void>;
   /** Stores the entry (durably) and then tries to send it at once. */
-  submit(entry: OutboxEntry & { clientKey: string; userId: string; summary: string }): Promise<SendResult>;
+  submit(
+    entry: OutboxEntry & { clientKey: string; userId: string; summary: string; personLabel?: string },
+  ): Promise<SendResult>;
   /** Sends one stored item now, unless it is already on its way. */
   send(clientKey: string): Promise<SendResult>;
   /** Sends every waiting item of the user, oldest first; stops at the first that cannot get through. */
@@ -185,7 +189,7 @@ export function createOfflineQueue({
 
   return {
     ready,
-    async submit({ clientKey, userId, summary, ...entry }) {
+    async submit({ clientKey, userId, summary, personLabel, ...entry }) {
       await ready;
       const db = await database;
       const existing = await db.get("items", clientKey);
@@ -196,6 +200,7 @@ export function createOfflineQueue({
         clientKey,
         userId,
         summary,
+        personLabel,
         status: "waiting",
         queuedAt,
         attempts: existing?.attempts ?? 0,

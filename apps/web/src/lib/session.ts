@@ -19,6 +19,8 @@ export const navItems: NavItem[] = [
     label: "Hotspots",
     roles: ["outreach_worker", "treatment_manager", "commissioner", "admin"],
   },
+  // Person-level records: commissioners never, even by a typed address.
+  { href: "/people", label: "People", roles: ["outreach_worker", "treatment_manager", "admin"] },
   { href: "/admin", label: "Admin", roles: ["admin"] },
 ];
 

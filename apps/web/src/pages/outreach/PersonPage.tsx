@@ -1,0 +1,469 @@
+import type { RouterOutputs } from "@pathways/api";
+import { codeLabel, consentKinds, consentStatuses } from "@pathways/validators/codes";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link } from "wouter";
+import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
+import { concernLabels, formatDay, formatWhen, referralHref, sexLabels } from "../../lib/outreach.ts";
+import type { SignedInUser } from "../../lib/session.ts";
+import { describeError, useTRPC } from "../../lib/trpc.ts";
+import { ContactCard } from "./ContactCard.tsx";
+import { OutreachNav } from "./common.tsx";
+import { type FoundPerson, PersonSearch, personLabel } from "./PersonPicker.tsx";
+
+type PersonPageData = RouterOutputs["people"]["get"];
+type ConsentKind = (typeof consentKinds)[number];
+
+const consentKindLabels: Record<ConsentKind, string> = {
+  share: "Share between organisations",
+  ndtms: "National returns (NDTMS)",
+};
+
+/** Everything Pathways may show this user about one person: never clinical treatment detail. */
+export function PersonPage({ user, id }: { user: SignedInUser; id: string }) {
+  const trpc = useTRPC();
+  const page = useQuery(trpc.people.get.queryOptions({ id }));
+  const isOutreach = user.role === "outreach_worker";
+  return (
+    <section className={isOutreach ? "outreach" : undefined}>
+      {isOutreach && <OutreachNav userId={user.userId} />}
+      {page.isPending ? (
+        <Loading label="Loading the person…" />
+      ) : page.isError ? (
+        <>
+          <PageHeader title="Person" />
+          <ErrorNotice
+            message={describeError(page.error).message}
+            onRetry={
+              page.error.data?.httpStatus === 403 || page.error.data?.httpStatus === 404
+                ? undefined
+                : () => page.refetch()
+            }
+          />
+        </>
+      ) : (
+        <PersonDetails user={user} data={page.data} />
+      )}
+    </section>
+  );
+}
+
+function PersonDetails({ user, data }: { user: SignedInUser; data: PersonPageData }) {
+  const { person } = data;
+  const isOutreach = user.role === "outreach_worker";
+  const mayWrite = isOutreach || user.role === "treatment_manager";
+  const mayMerge = isOutreach || user.role === "admin";
+  const label = personLabel(person);
+  return (
+    <>
+      <PageHeader title={label}>{person.fullName && <p className="lede">{person.fullName}</p>}</PageHeader>
+      {data.mergedInto && (
+        <div className="notice">
+          <p>
+            This record was merged into{" "}
+            <Link href={`/people/${data.mergedInto.id}`}>{data.mergedInto.attributor}</Link>. Their contacts,
+            referrals and flags are there now.
+          </p>
+        </div>
+      )}
+      <dl className="facts">
+        <div>
+          <dt>Date of birth</dt>
+          <dd>{formatDay(person.dateOfBirth)}</dd>
+        </div>
+        <div>
+          <dt>Sex</dt>
+          <dd>{sexLabels[person.sex]}</dd>
+        </div>
+        <div>
+          <dt>Partial postcode</dt>
+          <dd>{person.partialPostcode ?? "Not known"}</dd>
+        </div>
+        <div>
+          <dt>First recorded</dt>
+          <dd>{formatDay(person.createdAt)}</dd>
+        </div>
+      </dl>
+      {isOutreach && !data.mergedInto && (
+        <p className="action-links">
+          <Link
+            className="button button-primary"
+            href={`/outreach?personId=${person.id}&person=${encodeURIComponent(label)}`}
+          >
+            Log a contact
+          </Link>
+          <Link className="button button-secondary" href={referralHref(person.id)}>
+            Refer to treatment
+          </Link>
+        </p>
+      )}
+      <SafeguardingFlags data={data} mayResolve={mayWrite && !data.mergedInto} />
+      <Referrals data={data} />
+      <Consents data={data} mayRecord={mayWrite && !data.mergedInto} />
+      <Contacts data={data} canRefer={isOutreach} />
+      {mayMerge && <Merges data={data} />}
+    </>
+  );
+}
+
+function useRefreshPerson() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.people.get.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.contacts.forPerson.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.people.find.pathKey() }),
+    ]);
+}
+
+function SafeguardingFlags({ data, mayResolve }: { data: PersonPageData; mayResolve: boolean }) {
+  const flags = data.openSafeguardingFlags;
+  return (
+    <section aria-labelledby="flags-title">
+      <h2 id="flags-title">Open safeguarding flags</h2>
+      {flags.length === 0 ? (
+        <p className="muted">None open.</p>
+      ) : (
+        <ul className="card-list">
+          {flags.map((flag) => (
+            <li key={flag.id}>
+              <FlagCard flag={flag} mayResolve={mayResolve} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function FlagCard({
+  flag,
+  mayResolve,
+}: {
+  flag: PersonPageData["openSafeguardingFlags"][number];
+  mayResolve: boolean;
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefreshPerson();
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState("");
+  const resolve = useMutation(trpc.people.resolveSafeguardingFlag.mutationOptions({ onSuccess: refresh }));
+  const error = resolve.error ? describeError(resolve.error) : null;
+  const id = `resolve-${flag.id}`;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    resolve.mutate({ flagId: flag.id, note });
+  };
+  return (
+    <article className="contact-card flag-card">
+      <h3>
+        <span className="tag tag-warning">{concernLabels[flag.concern]}</span>
+      </h3>
+      <p className="muted">Raised {formatWhen(flag.raisedAt)}</p>
+      {mayResolve &&
+        (open ? (
+          <form onSubmit={submit} noValidate>
+            {error && <ErrorNotice message={error.message} />}
+            <Field id={id} label="What was done" errors={error?.fields.note}>
+              <textarea
+                {...fieldAria(id, error?.fields.note)}
+                rows={2}
+                maxLength={2000}
+                value={note}
+                onChange={(event) => setNote(event.target.value)}
+              />
+            </Field>
+            <div className="action-links">
+              <button type="submit" className="button button-primary" disabled={resolve.isPending}>
+                {resolve.isPending ? "Resolving…" : "Resolve flag"}
+              </button>
+              <button type="button" className="button button-quiet" onClick={() => setOpen(false)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <button type="button" className="button button-secondary" onClick={() => setOpen(true)}>
+            Resolve…
+          </button>
+        ))}
+    </article>
+  );
+}
+
+function Referrals({ data }: { data: PersonPageData }) {
+  return (
+    <section aria-labelledby="referrals-title">
+      <h2 id="referrals-title">Referrals</h2>
+      {data.referrals.length === 0 ? (
+        <p className="muted">No referrals.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Referrals and their current status</caption>
+            <thead>
+              <tr>
+                <th scope="col">Referral</th>
+                <th scope="col">Service</th>
+                <th scope="col">Status</th>
+                <th scope="col">Requested</th>
+                <th scope="col">Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.referrals.map((referral) => (
+                <tr key={referral.id}>
+                  <td>R-{referral.number}</td>
+                  <td>
+                    {referral.serviceName}
+                    <span className="muted"> · {referral.providerName}</span>
+                  </td>
+                  <td>{codeLabel(referral.status)}</td>
+                  <td>{formatDay(referral.requestedAt)}</td>
+                  <td>{formatDay(referral.statusChangedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Consents({ data, mayRecord }: { data: PersonPageData; mayRecord: boolean }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshPerson();
+  const today = new Date().toISOString().slice(0, 10);
+  const [kind, setKind] = useState<ConsentKind>("share");
+  const [status, setStatus] = useState<(typeof consentStatuses)[number]>("given");
+  const [recordedOn, setRecordedOn] = useState(today);
+  const [open, setOpen] = useState(false);
+  const record = useMutation(
+    trpc.people.recordConsent.mutationOptions({
+      onSuccess: async () => {
+        setOpen(false);
+        await refresh();
+      },
+    }),
+  );
+  const error = record.error ? describeError(record.error) : null;
+  const current = new Map(data.consents.map((consent) => [consent.kind, consent]));
+  return (
+    <section aria-labelledby="consent-title">
+      <h2 id="consent-title">Consent</h2>
+      <dl className="facts">
+        {consentKinds.map((consentKind) => {
+          const consent = current.get(consentKind);
+          return (
+            <div key={consentKind}>
+              <dt>{consentKindLabels[consentKind]}</dt>
+              <dd>
+                {consent
+                  ? `${codeLabel(consent.status)} on ${formatDay(consent.recordedOn)}`
+                  : "Not asked yet"}
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+      {mayRecord &&
+        (open ? (
+          <form
+            className="card"
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              record.mutate({ personId: data.person.id, kind, status, recordedOn });
+            }}
+          >
+            {error && <ErrorNotice message={error.message} />}
+            <Field id="consent-kind" label="Consent to" errors={error?.fields.kind}>
+              <select
+                {...fieldAria("consent-kind", error?.fields.kind)}
+                value={kind}
+                onChange={(event) => setKind(event.target.value as ConsentKind)}
+              >
+                {consentKinds.map((k) => (
+                  <option key={k} value={k}>
+                    {consentKindLabels[k]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id="consent-status" label="Answer" errors={error?.fields.status}>
+              <select
+                {...fieldAria("consent-status", error?.fields.status)}
+                value={status}
+                onChange={(event) => setStatus(event.target.value as typeof status)}
+              >
+                {consentStatuses.map((s) => (
+                  <option key={s} value={s}>
+                    {codeLabel(s)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id="consent-date" label="Date" errors={error?.fields.recordedOn}>
+              <input
+                {...fieldAria("consent-date", error?.fields.recordedOn)}
+                type="date"
+                max={today}
+                value={recordedOn}
+                onChange={(event) => setRecordedOn(event.target.value)}
+              />
+            </Field>
+            <div className="action-links">
+              <button type="submit" className="button button-primary" disabled={record.isPending}>
+                {record.isPending ? "Saving…" : "Record consent"}
+              </button>
+              <button type="button" className="button button-quiet" onClick={() => setOpen(false)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <button type="button" className="button button-secondary" onClick={() => setOpen(true)}>
+            Record consent…
+          </button>
+        ))}
+    </section>
+  );
+}
+
+function Contacts({ data, canRefer }: { data: PersonPageData; canRefer: boolean }) {
+  const trpc = useTRPC();
+  const [more, setMore] = useState(false);
+  const first = data.contacts;
+  const older = useInfiniteQuery({
+    ...trpc.contacts.forPerson.infiniteQueryOptions(
+      { personId: data.person.id, limit: 20 },
+      {
+        initialCursor: first.nextCursor ?? undefined,
+        getNextPageParam: (page) => page.nextCursor ?? undefined,
+      },
+    ),
+    enabled: more && Boolean(first.nextCursor),
+  });
+  const items = [...first.items, ...(older.data?.pages.flatMap((page) => page.items) ?? [])];
+  const hasMore = more ? older.hasNextPage : Boolean(first.nextCursor);
+  return (
+    <section aria-labelledby="contacts-title">
+      <h2 id="contacts-title">Contacts</h2>
+      {items.length === 0 ? (
+        <EmptyState title="No contacts recorded" />
+      ) : (
+        <ol className="card-list">
+          {items.map((contact) => (
+            <li key={contact.id}>
+              <ContactCard contact={contact} showPerson={false} showWorker canRefer={canRefer} />
+            </li>
+          ))}
+        </ol>
+      )}
+      {older.isError && (
+        <ErrorNotice message={describeError(older.error).message} onRetry={() => older.refetch()} />
+      )}
+      {hasMore && (
+        <button
+          type="button"
+          className="button button-secondary button-block"
+          disabled={older.isFetching}
+          onClick={() => (more ? older.fetchNextPage() : setMore(true))}
+        >
+          {older.isFetching ? "Loading…" : "Show older contacts"}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function Merges({ data }: { data: PersonPageData }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshPerson();
+  const [duplicate, setDuplicate] = useState<FoundPerson | null>(null);
+  const [searching, setSearching] = useState(false);
+  const merge = useMutation(
+    trpc.people.merge.mutationOptions({
+      onSuccess: async () => {
+        setDuplicate(null);
+        setSearching(false);
+        await refresh();
+      },
+    }),
+  );
+  const undo = useMutation(trpc.people.undoMerge.mutationOptions({ onSuccess: refresh }));
+  const error = merge.error ?? undo.error;
+  const person = data.person;
+  return (
+    <section aria-labelledby="merges-title">
+      <h2 id="merges-title">Duplicates</h2>
+      {error && <ErrorNotice message={describeError(error).message} />}
+      {data.merges.length > 0 && (
+        <ul className="plain-list">
+          {data.merges.map((entry) => (
+            <li key={entry.id}>
+              {entry.mergedAttributor} was merged into {entry.survivorAttributor} on{" "}
+              {formatDay(entry.mergedAt)} ({entry.movedCount} record{entry.movedCount === 1 ? "" : "s"} moved)
+              {entry.undoneAt ? (
+                <span className="muted"> · undone on {formatDay(entry.undoneAt)}</span>
+              ) : (
+                <>
+                  {" "}
+                  <button
+                    type="button"
+                    className="link-button"
+                    disabled={undo.isPending}
+                    onClick={() => undo.mutate({ mergeId: entry.id })}
+                  >
+                    Undo this merge
+                  </button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!data.mergedInto &&
+        (duplicate ? (
+          <div className="card">
+            <p>
+              Move every contact, referral, episode, consent and safeguarding flag of{" "}
+              <strong>{personLabel(duplicate)}</strong> to <strong>{personLabel(person)}</strong>? The merge
+              is recorded and can be undone.
+            </p>
+            <div className="action-links">
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={merge.isPending}
+                onClick={() => merge.mutate({ survivorId: person.id, mergedId: duplicate.id })}
+              >
+                {merge.isPending ? "Merging…" : "Merge them"}
+              </button>
+              <button type="button" className="button button-quiet" onClick={() => setDuplicate(null)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        ) : searching ? (
+          <div className="card">
+            <PersonSearch
+              id="merge-search"
+              label="Find the duplicate record"
+              exclude={person.id}
+              onPick={(found) => setDuplicate(found)}
+            />
+            <button type="button" className="button button-quiet" onClick={() => setSearching(false)}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="button button-secondary" onClick={() => setSearching(true)}>
+            Merge a duplicate into this person…
+          </button>
+        ))}
+    </section>
+  );
+}

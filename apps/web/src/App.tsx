@@ -8,13 +8,18 @@ import { describeError, useTRPC } from "./lib/trpc.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
 import { AuditLogPage } from "./pages/AuditLogPage.tsx";
 import { ComingSoonPage } from "./pages/ComingSoonPage.tsx";
+import { CaseloadPage } from "./pages/caseload/CaseloadPage.tsx";
+import { WaitingListPage } from "./pages/caseload/WaitingListPage.tsx";
 import { ForbiddenPage, NotFoundPage } from "./pages/ErrorPages.tsx";
+import { EpisodePage } from "./pages/episodes/EpisodePage.tsx";
 import { HotspotsPage } from "./pages/HotspotsPage.tsx";
 import { LogContactPage } from "./pages/outreach/LogContactPage.tsx";
 import { NeedleFindsPage } from "./pages/outreach/NeedleFindsPage.tsx";
 import { PeoplePage } from "./pages/outreach/PeoplePage.tsx";
 import { PersonPage } from "./pages/outreach/PersonPage.tsx";
 import { RecentContactsPage } from "./pages/outreach/RecentContactsPage.tsx";
+import { MyReferralsPage } from "./pages/referrals/MyReferralsPage.tsx";
+import { NewReferralPage } from "./pages/referrals/NewReferralPage.tsx";
 import { SignInPage } from "./pages/SignInPage.tsx";
 
 export function App() {
@@ -55,7 +60,29 @@ export function App() {
             {(params) => <PersonPage key={params.id} user={user} id={params.id} />}
           </Route>
           <Route path="/caseload">
-            <ComingSoonPage title="Caseload" what="Referrals, the waiting list and keyworkers' caseloads" />
+            <CaseloadPage />
+          </Route>
+          <Route path="/caseload/waiting">
+            <WaitingListPage />
+          </Route>
+          <Route path="/episodes/:id">
+            {(params) =>
+              user.role === "treatment_manager" ? (
+                <EpisodePage key={params.id} episodeId={params.id} />
+              ) : (
+                <ForbiddenPage />
+              )
+            }
+          </Route>
+          <Route path="/referrals/new">
+            {user.role === "outreach_worker" || user.role === "treatment_manager" ? (
+              <NewReferralPage user={user} />
+            ) : (
+              <ForbiddenPage />
+            )}
+          </Route>
+          <Route path="/referrals/mine">
+            <MyReferralsPage />
           </Route>
           <Route path="/reports">
             <ComingSoonPage title="Reports" what="The outreach-to-recovery funnel and outcome reports" />

@@ -12,6 +12,7 @@ export interface NavItem {
 /** The areas of the app and who may use each: the navigation shows a user only their own. */
 export const navItems: NavItem[] = [
   { href: "/outreach", label: "Outreach", roles: ["outreach_worker"] },
+  { href: "/referrals/mine", label: "My referrals", roles: ["outreach_worker"] },
   { href: "/caseload", label: "Caseload", roles: ["treatment_manager"] },
   { href: "/reports", label: "Reports", roles: ["commissioner", "treatment_manager"] },
   {

@@ -1,0 +1,217 @@
+import type { RouterOutputs } from "@pathways/api";
+import { codeLabel, referralSources } from "@pathways/validators";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link, useSearchParams } from "wouter";
+import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
+import type { SignedInUser } from "../../lib/session.ts";
+import { formatDateTime } from "../../lib/treatment.ts";
+import { describeError, useTRPC } from "../../lib/trpc.ts";
+
+type Draft = RouterOutputs["referrals"]["draft"];
+type Created = RouterOutputs["referrals"]["create"];
+type ReferralSource = (typeof referralSources)[number];
+
+/**
+ * The referral form, opened from a contact (one tap after saving it) or a person. Mobile-first: the
+ * services are big radio cards; those the person's consent does not allow are shown, and say why.
+ */
+export function NewReferralPage({ user }: { user: SignedInUser }) {
+  const trpc = useTRPC();
+  const [params] = useSearchParams();
+  const personId = params.get("personId") || undefined;
+  const contactId = params.get("contactId") || undefined;
+  const [created, setCreated] = useState<Created | null>(null);
+  const draft = useQuery({
+    ...trpc.referrals.draft.queryOptions({ personId, contactId }),
+    enabled: Boolean(personId || contactId),
+  });
+
+  return (
+    <section className="page-narrow">
+      <PageHeader title="Refer to a service">
+        <p className="lede">
+          The provider sees the referral straight away; you will see each change of status.
+        </p>
+      </PageHeader>
+      {!personId && !contactId ? (
+        <EmptyState title="Choose who to refer">
+          <p>
+            Open a person or a contact you have logged, then choose “Refer”.{" "}
+            {user.role === "outreach_worker" && <Link href="/outreach">Go to outreach</Link>}
+          </p>
+        </EmptyState>
+      ) : created ? (
+        <Confirmation referral={created} user={user} />
+      ) : draft.isPending ? (
+        <Loading label="Loading the person…" />
+      ) : draft.isError ? (
+        <ErrorNotice message={describeError(draft.error).message} onRetry={() => draft.refetch()} />
+      ) : (
+        <ReferralForm draft={draft.data} contactId={contactId} user={user} onCreated={setCreated} />
+      )}
+    </section>
+  );
+}
+
+function ReferralForm({
+  draft,
+  contactId,
+  user,
+  onCreated,
+}: {
+  draft: Draft;
+  contactId: string | undefined;
+  user: SignedInUser;
+  onCreated: (referral: Created) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // One key per form: pressing Send twice, or resending after a dropped connection, makes one referral.
+  const [clientKey] = useState(() => `referral-${crypto.randomUUID()}`);
+  const firstAvailable = draft.services.find((service) => !service.blockedBy && !service.openReferral);
+  const [serviceId, setServiceId] = useState(firstAvailable?.id ?? "");
+  const [reason, setReason] = useState("");
+  const [source, setSource] = useState<ReferralSource>(user.role === "outreach_worker" ? "outreach" : "self");
+  const create = useMutation(
+    trpc.referrals.create.mutationOptions({
+      onSuccess: async (referral) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.referrals.mine.pathKey() });
+        onCreated(referral);
+      },
+    }),
+  );
+  const error = create.error ? describeError(create.error) : null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ personId: draft.person.id, contactId, serviceId, reason, source, clientKey });
+  };
+  const consent = draft.shareConsent;
+
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-label="Referral">
+      <p className="referral-person">
+        <strong>{draft.person.attributor}</strong>
+        {draft.person.alias && <span className="muted"> “{draft.person.alias}”</span>}
+        {draft.contact && (
+          <span className="muted">
+            {" "}
+            · met {formatDateTime(draft.contact.occurredAt)}
+            {draft.contact.place ? `, ${draft.contact.place}` : ""}
+          </span>
+        )}
+      </p>
+      {consent?.status !== "given" && (
+        <div className="notice notice-caution">
+          <p>
+            {consent
+              ? `Consent to share was ${consent.status} on ${consent.recordedOn}.`
+              : "No consent to share is recorded."}{" "}
+            Services at other organisations cannot be chosen until they give it.
+          </p>
+        </div>
+      )}
+      {error && <ErrorNotice message={error.message} />}
+      <fieldset
+        className="service-choices"
+        aria-describedby={error?.fields.serviceId ? "referral-service-error" : undefined}
+      >
+        <legend>Service</legend>
+        {draft.services.length === 0 && <p className="muted">No service takes referrals yet.</p>}
+        {draft.services.map((service) => {
+          const blocked =
+            service.blockedBy ??
+            (service.openReferral
+              ? `Already referred: ${service.openReferral.reference} is ${codeLabel(service.openReferral.status).toLowerCase()}.`
+              : null);
+          return (
+            <label
+              key={service.id}
+              className={blocked ? "service-choice service-choice-disabled" : "service-choice"}
+            >
+              <input
+                type="radio"
+                name="service"
+                value={service.id}
+                checked={serviceId === service.id}
+                disabled={Boolean(blocked)}
+                onChange={() => setServiceId(service.id)}
+              />
+              <span>
+                <span className="option-name">{service.name}</span>
+                <span className="option-detail">{service.organisationName}</span>
+                {blocked && <span className="option-detail">{blocked}</span>}
+              </span>
+            </label>
+          );
+        })}
+        {error?.fields.serviceId?.map((message) => (
+          <p key={message} className="field-error" id="referral-service-error">
+            {message}
+          </p>
+        ))}
+      </fieldset>
+      <Field
+        id="referral-reason"
+        label="Reason"
+        hint="What they asked for and anything the service needs to reach them. No diagnoses."
+        errors={error?.fields.reason}
+      >
+        <textarea
+          {...fieldAria("referral-reason", error?.fields.reason, "hint")}
+          rows={4}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </Field>
+      <Field id="referral-source" label="Referral source" errors={error?.fields.source}>
+        <select
+          {...fieldAria("referral-source", error?.fields.source)}
+          value={source}
+          onChange={(e) => setSource(e.target.value as ReferralSource)}
+        >
+          {referralSources.map((code) => (
+            <option key={code} value={code}>
+              {codeLabel(code)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <button
+        type="submit"
+        className="button button-primary button-block"
+        disabled={create.isPending || !serviceId}
+      >
+        {create.isPending ? "Sending…" : "Send referral"}
+      </button>
+    </form>
+  );
+}
+
+function Confirmation({ referral, user }: { referral: Created; user: SignedInUser }) {
+  return (
+    <div className="notice notice-success" role="status">
+      <p>
+        <strong>Referral {referral.reference} sent</strong> to {referral.service.name} at{" "}
+        {referral.providerName} for {referral.person.attributor}.
+      </p>
+      <p>It shows in My referrals, where each change of status appears as the provider works it.</p>
+      <p className="actions">
+        {user.role === "outreach_worker" && (
+          <Link href="/referrals/mine" className="button button-primary">
+            My referrals
+          </Link>
+        )}
+        {user.role === "outreach_worker" ? (
+          <Link href="/outreach" className="button button-secondary">
+            Back to outreach
+          </Link>
+        ) : (
+          <Link href="/caseload" className="button button-secondary">
+            Back to the caseload
+          </Link>
+        )}
+      </p>
+    </div>
+  );
+}

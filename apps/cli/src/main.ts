@@ -3,6 +3,8 @@ import { organisationsCommand, organisationsUsage, users, usersUsage } from "./a
 import { backup, restore } from "./backup.ts";
 import { migrate, type Output, seed, serve, UsageError } from "./commands.ts";
 import { ConfigError, parseCliEnv } from "./env.ts";
+import { importFolder, importUsage } from "./import.ts";
+import { report, reportUsage } from "./report.ts";
 import { worker } from "./worker.ts";
 
 const usage = `Usage: pathways <command> [options]
@@ -19,6 +21,10 @@ Commands:
 ${indent(usersUsage)}
   organisations ...  Manage organisations:
 ${indent(organisationsUsage)}
+  report ...         Commissioner reports as CSV or JSON, for scheduled exports:
+${indent(reportUsage)}
+  import <folder>    Load historical records from CSV files:
+${indent(importUsage)}
 
 Settings come from the environment: DATABASE_URL (PostgreSQL) or PATHWAYS_DATA_DIR (embedded,
 default ./.pathways/data), PORT, HOST, SESSION_SECRET. See the README.`;
@@ -92,6 +98,24 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = options({ name: { type: "string" }, kind: { type: "string" } });
       await organisationsCommand(config, positionals[0], values, output);
       return 0;
+    }
+    case "report": {
+      const { values, positionals } = options({
+        from: { type: "string" },
+        to: { type: "string" },
+        hotspot: { type: "string" },
+        "substance-group": { type: "string" },
+        format: { type: "string" },
+        table: { type: "string" },
+        out: { type: "string" },
+        as: { type: "string" },
+        url: { type: "string" },
+      });
+      return report(config, positionals[0], values, process.env, output);
+    }
+    case "import": {
+      const { positionals } = options({});
+      return importFolder(config, positionals[0], output);
     }
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${usage}`);

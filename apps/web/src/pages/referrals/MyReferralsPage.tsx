@@ -14,9 +14,9 @@ type Show = (typeof myReferralFilters)[number];
 export const pollIntervalMs = 15_000;
 
 const filters: { value: Show; label: string }[] = [
+  { value: "all", label: "All" },
   { value: "open", label: "Open" },
   { value: "closed", label: "Closed" },
-  { value: "all", label: "All" },
 ];
 
 /**
@@ -26,7 +26,8 @@ const filters: { value: Show; label: string }[] = [
 export function MyReferralsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [show, setShow] = useState<Show>("open");
+  // All by default: a referral that starts treatment (or ends) stays in view, showing what became of it.
+  const [show, setShow] = useState<Show>("all");
   const referrals = useInfiniteQuery(
     trpc.referrals.mine.infiniteQueryOptions(
       { limit: 20, show },

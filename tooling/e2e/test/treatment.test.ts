@@ -1,0 +1,132 @@
+import { and, consents, eq, notInArray, people, referrals } from "@pathways/db";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type App,
+  desktop,
+  expectAccessible,
+  newPage,
+  phone,
+  screenshot,
+  signIn,
+  startApp,
+} from "../src/harness.ts";
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+
+/** A demo person who consented to share and has never been referred. */
+async function unreferredPerson() {
+  const db = app.server.database.db;
+  const referred = db.select({ id: referrals.personId }).from(referrals);
+  const [person] = await db
+    .select({ id: people.id, attributor: people.attributor })
+    .from(people)
+    .innerJoin(consents, and(eq(consents.personId, people.id), eq(consents.status, "given")))
+    .where(notInArray(people.id, referred))
+    .limit(1);
+  if (!person) throw new Error("The demo seed has nobody left to refer");
+  return person;
+}
+
+async function noSideways(page: Page, where: string) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${where} scrolls sideways on a 390 px phone`).toBeLessThanOrEqual(0);
+}
+
+describe("journey: from a referral on the street to treatment and discharge", () => {
+  it("refers on a phone, works the referral at the provider, and the referrer sees it start without reloading", async () => {
+    const person = await unreferredPerson();
+    const outreach = await newPage(app, phone);
+    await signIn(outreach.page, "outreach_worker");
+    await outreach.page.goto(`/referrals/new?personId=${person.id}`);
+    await outreach.page.getByRole("heading", { name: "Refer to a service" }).waitFor();
+    await outreach.page.getByText(person.attributor).first().waitFor();
+    await expectAccessible(outreach.page, "the referral form");
+    await noSideways(outreach.page, "the referral form");
+    await screenshot(outreach.page, "treatment-01-referral-form-phone");
+    await outreach.page.getByRole("radio", { name: /Opiate treatment/ }).check();
+    await outreach.page.getByLabel("Reason").fill("Injecting daily, wants to get onto a script");
+    await outreach.page.getByRole("button", { name: "Send referral" }).click();
+    const sent = outreach.page.getByText(/^Referral R-\d+ sent/);
+    await sent.waitFor();
+    const reference = (await sent.innerText()).match(/R-\d+/)![0];
+    await outreach.page.getByRole("link", { name: "My referrals" }).first().click();
+    const card = outreach.page
+      .locator(".referral-card")
+      .filter({ hasText: `${reference} · Opiate treatment` });
+    await card.getByText("Requested", { exact: true }).first().waitFor();
+    await expectAccessible(outreach.page, "My referrals");
+    await noSideways(outreach.page, "My referrals");
+    await screenshot(outreach.page, "treatment-02-my-referrals-phone");
+
+    // At the provider: the waiting list, then receive, accept and start.
+    const manager = await newPage(app, desktop);
+    await signIn(manager.page, "treatment_manager");
+    await manager.page.getByRole("heading", { name: "Caseload" }).waitFor();
+    await manager.page.getByRole("table").first().waitFor();
+    await expectAccessible(manager.page, "the caseloads");
+    await screenshot(manager.page, "treatment-03-caseloads");
+    await manager.page.getByRole("link", { name: /^Waiting list/ }).click();
+    const row = manager.page.getByRole("row").filter({ hasText: reference });
+    await row.waitFor();
+    expect(await manager.page.locator(".row-highlight").count()).toBeGreaterThan(0);
+    expect(await manager.page.getByText(/No movement for \d+ days/).count()).toBeGreaterThan(0);
+    await expectAccessible(manager.page, "the waiting list");
+    await screenshot(manager.page, "treatment-04-waiting-list");
+    await row.getByRole("button", { name: `Mark received ${reference}` }).click();
+    await row.getByRole("button", { name: `Accept ${reference}` }).click();
+    await row.getByRole("button", { name: `Start episode for ${reference}` }).click();
+    const dialog = manager.page.getByRole("dialog", { name: `Start treatment: ${reference}` });
+    await dialog.waitFor();
+    await expectAccessible(manager.page, "the start episode dialog");
+    await dialog.getByLabel("Keyworker").selectOption({ index: 1 });
+    await dialog.getByRole("button", { name: "Start episode" }).click();
+    await manager.page.waitForURL(/\/episodes\//);
+    await manager.page.getByRole("heading", { name: new RegExp(person.attributor) }).waitFor();
+    await manager.page.getByText(`${reference} from`).waitFor();
+
+    // The referrer's screen catches up by itself (it polls every 15 seconds).
+    await card.getByText("Treatment started", { exact: true }).first().waitFor({ timeout: 30_000 });
+    await card.getByText(/^History/).click();
+    for (const status of ["Requested", "Received", "Accepted", "Treatment started"]) {
+      expect(await card.locator(".referral-history").getByText(status, { exact: true }).count()).toBe(1);
+    }
+    await screenshot(outreach.page, "treatment-05-my-referrals-started-phone");
+
+    // The TOP form refuses an out-of-range score beside its field, then takes the corrected one.
+    await expectAccessible(manager.page, "the episode page");
+    await manager.page.getByRole("button", { name: "Record a TOP" }).click();
+    await manager.page.getByLabel("Heroin").fill("29");
+    await manager.page.getByLabel("Psychological health").fill("25");
+    await manager.page.getByLabel("Physical health").fill("12");
+    await manager.page.getByLabel("Quality of life").fill("9");
+    await manager.page.getByRole("button", { name: "Save TOP" }).click();
+    await manager.page.getByText("psychological health must be a score from 0 to 20").waitFor();
+    await manager.page
+      .getByText("days using heroin must be between 0 and 28 (days in the past 28)")
+      .waitFor();
+    await screenshot(manager.page, "treatment-06-top-form-errors");
+    await manager.page.getByLabel("Heroin").fill("20");
+    await manager.page.getByLabel("Psychological health").fill("7");
+    await manager.page.getByRole("button", { name: "Save TOP" }).click();
+    await manager.page.getByRole("cell", { name: "Start", exact: true }).waitFor();
+
+    // Discharge: an opiate client must say whether they are on OST at exit.
+    await manager.page.getByRole("button", { name: "Discharge…" }).click();
+    const discharge = manager.page.getByRole("dialog", { name: /^Discharge / });
+    await discharge.getByLabel("Reason").selectOption("completed_drug_free");
+    await discharge.getByRole("button", { name: "Discharge", exact: true }).click();
+    await discharge.locator(".field-error").getByText(/OST at exit is required for opiate clients/).waitFor();
+    await expectAccessible(manager.page, "the discharge dialog with an error");
+    await discharge.getByLabel("No").check();
+    await discharge.getByRole("button", { name: "Discharge", exact: true }).click();
+    await manager.page.getByText(/^Discharged .*: Completed drug free/).waitFor();
+    await screenshot(manager.page, "treatment-07-discharged");
+    await manager.context.close();
+    await outreach.context.close();
+  });
+});

@@ -120,7 +120,10 @@ describe("journey: from a referral on the street to treatment and discharge", ()
     const discharge = manager.page.getByRole("dialog", { name: /^Discharge / });
     await discharge.getByLabel("Reason").selectOption("completed_drug_free");
     await discharge.getByRole("button", { name: "Discharge", exact: true }).click();
-    await discharge.locator(".field-error").getByText(/OST at exit is required for opiate clients/).waitFor();
+    await discharge
+      .locator(".field-error")
+      .getByText(/OST at exit is required for opiate clients/)
+      .waitFor();
     await expectAccessible(manager.page, "the discharge dialog with an error");
     await discharge.getByLabel("No").check();
     await discharge.getByRole("button", { name: "Discharge", exact: true }).click();

@@ -280,12 +280,16 @@ export async function getEpisode({ ctx, input }: VerbArgs<EpisodeIdInput & OnBeh
       .from(safeguardingFlags)
       .where(and(eq(safeguardingFlags.personId, episode.personId), isNull(safeguardingFlags.resolvedAt)))
       .orderBy(desc(safeguardingFlags.raisedAt));
-    await audit(tx, ctx, {
-      action: "read",
-      entity: "episode",
-      entityId: episode.id,
-      personId: episode.personId,
-    });
+    // The episode is read as one record; the person's open safeguarding flags shown with it are their own.
+    await audit(tx, ctx, [
+      { action: "read", entity: "episode", entityId: episode.id, personId: episode.personId },
+      ...flags.map((flag) => ({
+        action: "list" as const,
+        entity: "safeguarding_flag",
+        entityId: flag.id,
+        personId: episode.personId,
+      })),
+    ]);
 
     const due = nextTopDue(episode, reviewRows);
     const lastAttended = appointmentRows.find((appointment) => appointment.outcome === "attended");

@@ -46,6 +46,7 @@ import {
   referralReference,
   validated,
 } from "./pathway-rules.ts";
+import { clientOf } from "./person-access.ts";
 import { isUniqueViolation, sqlConstraint } from "./sql-errors.ts";
 
 /** Who makes referrals: outreach workers on the street, treatment managers for their own clients. */
@@ -178,24 +179,24 @@ function consentRefusal(
 }
 
 /**
- * A treatment manager may refer or look up a person their provider already knows: one with an episode
- * there or a referral to one of its services. Outreach workers work with the taskforce's people.
+ * A treatment manager may refer or look up only their own provider's clients (the same rule as the
+ * person pages); outreach workers work with all the taskforce's people.
  */
-async function refuseUnknownPerson(db: Executor, acting: ActingUser, personId: string) {
+async function refuseUnknownPerson(
+  db: Executor,
+  acting: ActingUser,
+  person: { id: string; attributor: string },
+) {
   if (acting.role !== "treatment_manager") return;
-  const [episode] = await db
-    .select({ id: episodes.id })
-    .from(episodes)
-    .where(and(eq(episodes.personId, personId), eq(episodes.providerOrganisationId, acting.organisationId)))
-    .limit(1);
-  if (episode) return;
-  const [referral] = await db
-    .select({ id: referrals.id })
-    .from(referrals)
-    .innerJoin(services, eq(services.id, referrals.serviceId))
-    .where(and(eq(referrals.personId, personId), eq(services.organisationId, acting.organisationId)))
-    .limit(1);
-  if (!referral) throw new Forbidden(`This person is not a client of ${acting.organisationName}.`);
+  const [client] = await db
+    .select({ id: people.id })
+    .from(people)
+    .where(and(eq(people.id, person.id), clientOf(acting.organisationId)));
+  if (!client) {
+    throw new Forbidden(
+      `${person.attributor} is not a client of ${acting.organisationName}; treatment managers see their own provider's clients only.`,
+    );
+  }
 }
 
 /** What the person who made a referral sees: its status and dates, never clinical detail. */
@@ -399,7 +400,7 @@ async function insertReferral(tx: Executor, ctx: Ctx, acting: ActingUser, input:
     personId = contact.personId;
   }
   const person = await loadPerson(tx, personId!);
-  await refuseUnknownPerson(tx, acting, person.id);
+  await refuseUnknownPerson(tx, acting, person);
 
   if (service.organisationId !== acting.organisationId) {
     const refusal = consentRefusal(
@@ -683,7 +684,7 @@ export async function referralDraft({ ctx, input }: VerbArgs<ReferralDraftInput 
       await audit(tx, ctx, { action: "read", entity: "contact", entityId: row.id, personId: row.personId });
     }
     const person = await loadPerson(tx, personId!);
-    await refuseUnknownPerson(tx, acting, person.id);
+    await refuseUnknownPerson(tx, acting, person);
     await audit(tx, ctx, { action: "read", entity: "person", entityId: person.id, personId: person.id });
     const shareConsent = await currentShareConsent(tx, person.id);
     const openReferrals = await referralRows(tx).where(

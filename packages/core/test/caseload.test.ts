@@ -72,7 +72,13 @@ describeDb("caseloads and the waiting list", (use) => {
       lastAttendedAt: null,
     });
     // The episode page agrees with the caseload on when the next TOP is due.
-    expect((await getEpisode({ ctx, input: { episodeId: second.id } })).nextTopDue).toBe("2026-02-16");
+    const page = await getEpisode({ ctx, input: { episodeId: second.id } });
+    expect(page.nextTopDue).toBe("2026-02-16");
+    // Reading the episode page: one event for the episode, one for each safeguarding flag it shows.
+    expect((await auditOf(use().db, second.id)).filter((event) => event.action === "read")).toHaveLength(1);
+    expect(await auditOf(use().db, page.safeguardingFlags[0]!.id)).toEqual([
+      { action: "list", entity: "safeguarding_flag", personId: second.person.id },
+    ]);
 
     const unassigned = await listCaseload({
       ctx,

@@ -387,6 +387,21 @@ describeDb("referrals", (use) => {
         }),
       ).rejects.toBeInstanceOf(Forbidden);
     }
+    // A treatment manager refers only their own provider's clients.
+    const stranger = await addPerson(use().db);
+    await expect(
+      createReferral({
+        ctx: world.ctx("treatment_manager"),
+        input: {
+          personId: stranger.id,
+          serviceId: world.serviceIds.alcohol_treatment,
+          reason: "x",
+          source: "self",
+        },
+      }),
+    ).rejects.toThrow(
+      `${stranger.attributor} is not a client of ${world.actors.treatment_manager.organisationName}; treatment managers see their own provider's clients only.`,
+    );
     // Another provider's manager never sees this referral on their waiting list.
     expect(
       (await listWaitingList({ ctx: other.ctxOf("treatment_manager"), input: { limit: 25, show: "all" } }))

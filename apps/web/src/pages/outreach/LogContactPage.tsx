@@ -10,7 +10,7 @@ import {
   safeguardingConcerns,
   substances,
 } from "@pathways/validators/codes";
-import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "wouter";
 import { ErrorNotice, Field, fieldAria, PageHeader } from "../../components/ui.tsx";
 import type { OutboxItem, SendResult } from "../../lib/offline-queue.ts";
@@ -21,13 +21,13 @@ import {
   interventionLabels,
   newClientKey,
   referralHref,
-  rememberedHotspot,
   rememberHotspot,
   substanceLabels,
 } from "../../lib/outreach.ts";
 import type { SignedInUser } from "../../lib/session.ts";
 import {
   ChoiceGroup,
+  initialPlace,
   OutreachNav,
   PlaceField,
   type PlaceValue,
@@ -35,6 +35,7 @@ import {
   Stepper,
   ToggleGroup,
   useHotspots,
+  useSettledHotspot,
   WhenField,
 } from "./common.tsx";
 import {
@@ -162,9 +163,7 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
   const hotspots = useHotspots();
   const [params, setParams] = useSearchParams();
   const pending = useOutboxItems(user.userId);
-  const [form, setForm] = useState<ContactForm>(() =>
-    blankForm({ hotspotId: rememberedHotspot(), location: "", lat: null, lng: null }),
-  );
+  const [form, setForm] = useState<ContactForm>(() => blankForm(initialPlace()));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [refusal, setRefusal] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -173,12 +172,11 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
   const outcomeRef = useRef<HTMLDivElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
 
-  // A remembered hotspot that has since been retired is not offered; fall back to the first one.
-  const activeIds = useMemo(() => hotspots.data?.map((hotspot) => hotspot.id), [hotspots.data]);
-  useEffect(() => {
-    if (!activeIds || form.place.hotspotId === "" || activeIds.includes(form.place.hotspotId)) return;
-    setForm((current) => ({ ...current, place: { ...current.place, hotspotId: activeIds[0] ?? "" } }));
-  }, [activeIds, form.place.hotspotId]);
+  const choosePlace = useCallback(
+    (hotspotId: string) => setForm((current) => ({ ...current, place: { ...current.place, hotspotId } })),
+    [],
+  );
+  useSettledHotspot(form.place.hotspotId, choosePlace);
 
   // "Edit" on a refused contact (My contacts) opens it here to be corrected and sent again.
   const editKey = params.get("edit");

@@ -1,20 +1,22 @@
 import type { RouterOutputs } from "@pathways/api";
 import { fieldErrors, type NeedleFindDraft, NeedleFindInput } from "@pathways/validators";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { useSearchParams } from "wouter";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../../components/ui.tsx";
 import { useOutbox, useOutboxItems } from "../../lib/outbox.ts";
-import { formatWhen, newClientKey, rememberedHotspot, rememberHotspot } from "../../lib/outreach.ts";
+import { formatWhen, newClientKey, rememberHotspot } from "../../lib/outreach.ts";
 import type { SignedInUser } from "../../lib/session.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
 import {
+  initialPlace,
   OutreachNav,
   PlaceField,
   type PlaceValue,
   Section,
   Stepper,
   useHotspots,
+  useSettledHotspot,
   WhenField,
 } from "./common.tsx";
 import { PendingList } from "./RecentContactsPage.tsx";
@@ -38,7 +40,7 @@ export function NeedleFindsPage({ user }: { user: SignedInUser }) {
   const [form, setForm] = useState<FindForm>(() => ({
     clientKey: newClientKey(),
     foundAt: null,
-    place: { hotspotId: rememberedHotspot(), location: "", lat: null, lng: null },
+    place: initialPlace(),
     count: 1,
   }));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -54,11 +56,11 @@ export function NeedleFindsPage({ user }: { user: SignedInUser }) {
     ),
   );
 
-  const activeIds = useMemo(() => hotspots.data?.map((hotspot) => hotspot.id), [hotspots.data]);
-  useEffect(() => {
-    if (!activeIds || form.place.hotspotId === "" || activeIds.includes(form.place.hotspotId)) return;
-    setForm((current) => ({ ...current, place: { ...current.place, hotspotId: activeIds[0] ?? "" } }));
-  }, [activeIds, form.place.hotspotId]);
+  const choosePlace = useCallback(
+    (hotspotId: string) => setForm((current) => ({ ...current, place: { ...current.place, hotspotId } })),
+    [],
+  );
+  useSettledHotspot(form.place.hotspotId, choosePlace);
 
   const editKey = params.get("edit");
   const editing = editKey ? pending.find((item) => item.clientKey === editKey) : undefined;

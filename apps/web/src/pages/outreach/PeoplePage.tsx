@@ -73,7 +73,7 @@ export function PeoplePage({ user }: { user: SignedInUser }) {
                         ? `Last seen ${formatWhen(person.lastContactAt)}`
                         : "No contacts yet"}
                       {person.openSafeguardingFlags > 0 && (
-                        <span className="badge badge-refused">
+                        <span className="status-badge status-refused">
                           {person.openSafeguardingFlags} open safeguarding flag
                           {person.openSafeguardingFlags === 1 ? "" : "s"}
                         </span>

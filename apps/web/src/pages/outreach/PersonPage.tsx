@@ -66,7 +66,7 @@ function PersonDetails({ user, data }: { user: SignedInUser; data: PersonPageDat
           </p>
         </div>
       )}
-      <dl className="facts">
+      <dl className="person-facts">
         <div>
           <dt>Date of birth</dt>
           <dd>{formatDay(person.dateOfBirth)}</dd>
@@ -199,34 +199,24 @@ function Referrals({ data }: { data: PersonPageData }) {
       {data.referrals.length === 0 ? (
         <p className="muted">No referrals.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Referrals and their current status</caption>
-            <thead>
-              <tr>
-                <th scope="col">Referral</th>
-                <th scope="col">Service</th>
-                <th scope="col">Status</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Last change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.referrals.map((referral) => (
-                <tr key={referral.id}>
-                  <td>R-{referral.number}</td>
-                  <td>
-                    {referral.serviceName}
-                    <span className="muted"> · {referral.providerName}</span>
-                  </td>
-                  <td>{codeLabel(referral.status)}</td>
-                  <td>{formatDay(referral.requestedAt)}</td>
-                  <td>{formatDay(referral.statusChangedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul className="card-list">
+          {data.referrals.map((referral) => (
+            <li key={referral.id} className="contact-card">
+              <h3>
+                R-{referral.number} · {referral.serviceName}
+                <span className="muted"> · {referral.providerName}</span>
+              </h3>
+              <p>
+                <strong>{codeLabel(referral.status)}</strong>
+                <span className="muted">
+                  {" "}
+                  · requested {formatDay(referral.requestedAt)} · last change{" "}
+                  {formatDay(referral.statusChangedAt)}
+                </span>
+              </p>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
@@ -253,7 +243,7 @@ function Consents({ data, mayRecord }: { data: PersonPageData; mayRecord: boolea
   return (
     <section aria-labelledby="consent-title">
       <h2 id="consent-title">Consent</h2>
-      <dl className="facts">
+      <dl className="person-facts">
         {consentKinds.map((consentKind) => {
           const consent = current.get(consentKind);
           return (

@@ -62,7 +62,7 @@ function PersonResult({ person, action, onPick }: { person: FoundPerson; action:
         <span className="result-detail muted">
           {person.lastContactAt ? `Last seen ${formatWhen(person.lastContactAt)}` : "No contacts yet"}
           {person.openSafeguardingFlags > 0 && (
-            <span className="badge badge-refused">
+            <span className="status-badge status-refused">
               {person.openSafeguardingFlags} open safeguarding flag
               {person.openSafeguardingFlags === 1 ? "" : "s"}
             </span>

@@ -105,7 +105,8 @@ export function PendingList({ items }: { items: readonly OutboxItem[] }) {
               {item.status === "refused" ? (
                 <div className="notice notice-error">
                   <p>
-                    <span className="badge badge-refused">Not accepted</span> {item.lastError?.message}
+                    <span className="status-badge status-refused">Not accepted</span>{" "}
+                    {item.lastError?.message}
                   </p>
                   {Object.entries(item.lastError?.fields ?? {}).length > 0 && (
                     <ul className="plain-list">
@@ -117,7 +118,7 @@ export function PendingList({ items }: { items: readonly OutboxItem[] }) {
                 </div>
               ) : (
                 <p>
-                  <span className="badge badge-waiting">Waiting to send</span>{" "}
+                  <span className="status-badge status-waiting">Waiting to send</span>{" "}
                   {item.attempts > 0 && item.lastError ? (
                     <span className="muted">{item.lastError.message}</span>
                   ) : null}

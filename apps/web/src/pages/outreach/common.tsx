@@ -4,7 +4,7 @@ import { type ReactNode, useEffect, useId, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { Field, fieldAria } from "../../components/ui.tsx";
 import { useOutboxItems } from "../../lib/outbox.ts";
-import { toLocalInput } from "../../lib/outreach.ts";
+import { rememberedHotspot, toLocalInput } from "../../lib/outreach.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 
 export type Hotspot = RouterOutputs["hotspots"]["list"][number];
@@ -64,7 +64,7 @@ export function OutreachNav({ userId }: { userId: string }) {
         <Link key={tab.href} href={tab.href} aria-current={location === tab.href ? "page" : undefined}>
           {tab.label}
           {tab.badge && (
-            <span className={refused ? "badge badge-refused" : "badge badge-waiting"}>
+            <span className={refused ? "status-badge status-refused" : "status-badge status-waiting"}>
               <span className="visually-hidden">, waiting to send: </span>
               {tab.badge}
             </span>
@@ -95,9 +95,9 @@ export function ChoiceGroup<T extends string>({
   return (
     <fieldset className={errors?.length ? "choices field-invalid" : "choices"}>
       <legend>{legend}</legend>
-      <div className={`choice-grid choice-grid-${columns}`}>
+      <div className={`tap-grid tap-grid-${columns}`}>
         {options.map((option) => (
-          <label key={option.value} className="choice">
+          <label key={option.value} className="tap-choice">
             <input
               type="radio"
               name={name}
@@ -140,9 +140,12 @@ export function ToggleGroup<T extends string>({
     <fieldset className={errors?.length ? "choices field-invalid" : "choices"}>
       <legend>{legend}</legend>
       {hint && <p className="hint">{hint}</p>}
-      <div className="choice-grid choice-grid-2">
+      <div className="tap-grid tap-grid-2">
         {options.map((option) => (
-          <label key={option.value} className={tone === "warning" ? "choice choice-warning" : "choice"}>
+          <label
+            key={option.value}
+            className={tone === "warning" ? "tap-choice tap-choice-warning" : "tap-choice"}
+          >
             <input
               type="checkbox"
               checked={selected.has(option.value)}
@@ -222,11 +225,36 @@ export function Stepper({
 }
 
 export interface PlaceValue {
-  /** A hotspot id, or "" for a place described in words. */
+  /** A hotspot id, "" for a place described in words, or `unchosenHotspot` until the list is known. */
   hotspotId: string;
   location: string;
   lat: number | null;
   lng: number | null;
+}
+
+export const unchosenHotspot = "unchosen";
+
+/** Where a new record starts: the hotspot last used on this phone, if there is one. */
+export function initialPlace(): PlaceValue {
+  return { hotspotId: rememberedHotspot() || unchosenHotspot, location: "", lat: null, lng: null };
+}
+
+/**
+ * Settles the hotspot once the list is known: a remembered one that has been retired (or none) becomes
+ * the first active one; with no list at all (offline, never loaded) the place is described in words.
+ */
+export function useSettledHotspot(hotspotId: string, choose: (hotspotId: string) => void) {
+  const hotspots = useHotspots();
+  const known = hotspots.data;
+  const failed = hotspots.isError && !known;
+  useEffect(() => {
+    if (hotspotId === "") return;
+    if (known) {
+      if (!known.some((hotspot) => hotspot.id === hotspotId)) choose(known[0]?.id ?? "");
+    } else if (failed) {
+      choose("");
+    }
+  }, [hotspotId, known, failed, choose]);
 }
 
 /** Where it happened: a hotspot, or somewhere else described in words with optional coordinates. */
@@ -281,13 +309,13 @@ export function PlaceField({
             onChange({ ...value, hotspotId: event.target.value === "elsewhere" ? "" : event.target.value })
           }
         >
-          {!hotspots.data && <option value="elsewhere">Loading hotspots…</option>}
+          {value.hotspotId === unchosenHotspot && <option value={unchosenHotspot}>Loading hotspots…</option>}
           {hotspots.data?.map((hotspot) => (
             <option key={hotspot.id} value={hotspot.id}>
               {hotspot.name}
             </option>
           ))}
-          {hotspots.data && <option value="elsewhere">Somewhere else…</option>}
+          <option value="elsewhere">Somewhere else…</option>
         </select>
       </Field>
       {elsewhere && (

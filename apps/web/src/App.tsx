@@ -3,6 +3,7 @@ import { Redirect, Route, Switch, useLocation } from "wouter";
 import { OutboxSync } from "./components/OutboxSync.tsx";
 import { Shell } from "./components/Shell.tsx";
 import { ErrorNotice, Loading } from "./components/ui.tsx";
+import { isPublicPath } from "./lib/community.ts";
 import { homePath, mayVisit } from "./lib/session.ts";
 import { describeError, useTRPC } from "./lib/trpc.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
@@ -10,6 +11,9 @@ import { AuditLogPage } from "./pages/AuditLogPage.tsx";
 import { ComingSoonPage } from "./pages/ComingSoonPage.tsx";
 import { CaseloadPage } from "./pages/caseload/CaseloadPage.tsx";
 import { WaitingListPage } from "./pages/caseload/WaitingListPage.tsx";
+import { PublicPages } from "./pages/community/PublicPages.tsx";
+import { TriagePage } from "./pages/community/TriagePage.tsx";
+import { TriageReportPage } from "./pages/community/TriageReportPage.tsx";
 import { ForbiddenPage, NotFoundPage } from "./pages/ErrorPages.tsx";
 import { EpisodePage } from "./pages/episodes/EpisodePage.tsx";
 import { HotspotsPage } from "./pages/HotspotsPage.tsx";
@@ -27,6 +31,8 @@ export function App() {
   const me = useQuery(trpc.auth.me.queryOptions());
   const [location] = useLocation();
 
+  // Residents report and follow their reports without an account: these pages come before sign-in.
+  if (isPublicPath(location)) return <PublicPages />;
   if (me.isPending) return <Loading label="Opening Pathways…" />;
   if (me.isError)
     return <ErrorNotice message={describeError(me.error).message} onRetry={() => me.refetch()} />;
@@ -86,6 +92,10 @@ export function App() {
           </Route>
           <Route path="/reports">
             <ComingSoonPage title="Reports" what="The outreach-to-recovery funnel and outcome reports" />
+          </Route>
+          <Route path="/triage/:id">{(params) => <TriageReportPage id={params.id} />}</Route>
+          <Route path="/triage">
+            <TriagePage />
           </Route>
           <Route path="/admin/audit">
             <AuditLogPage />

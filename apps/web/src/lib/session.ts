@@ -20,6 +20,7 @@ export const navItems: NavItem[] = [
     label: "Hotspots",
     roles: ["outreach_worker", "treatment_manager", "commissioner", "admin"],
   },
+  { href: "/triage", label: "Community reports", roles: ["outreach_worker", "admin"] },
   // Person-level records: commissioners never, even by a typed address.
   { href: "/people", label: "People", roles: ["outreach_worker", "treatment_manager", "admin"] },
   { href: "/admin", label: "Admin", roles: ["admin"] },

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { Link } from "wouter";
 import { ErrorNotice, Field, fieldAria } from "../components/ui.tsx";
 import { describeError, useTRPC } from "../lib/trpc.ts";
 
@@ -50,6 +51,9 @@ export function SignInPage() {
         <button type="submit" className="button button-primary button-block" disabled={signIn.isPending}>
           {signIn.isPending ? "Signing in…" : "Sign in"}
         </button>
+        <p className="signin-public">
+          Not staff? <Link href="/report">Report a concern</Link> about drugs or needles, without an account.
+        </p>
       </form>
     </main>
   );

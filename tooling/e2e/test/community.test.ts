@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type App,
+  desktop,
+  expectAccessible,
+  newPage,
+  phone,
+  screenshot,
+  signIn,
+  startApp,
+} from "../src/harness.ts";
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+
+const description = "Needles in the grass by the swings <b>again</b>, about ten of them.";
+const internalNote = "Sharps team booked for Tuesday morning; council ref 7781.";
+
+describe("journey: a resident reports a concern and follows it", () => {
+  let trackingPath = "";
+  let reference = "";
+
+  it("reports from a phone without signing in, and gets a reference and a private link", async () => {
+    const { page, context } = await newPage(app, phone);
+    await page.goto("/");
+    await page.getByRole("link", { name: "Report a concern" }).click();
+    await page.getByRole("heading", { name: "Report a concern" }).waitFor();
+    await expectAccessible(page, "the report form");
+    await screenshot(page, "community-01-report-form-phone");
+
+    // Sending it empty shows what to fix beside each field.
+    await page.getByRole("button", { name: "Send report" }).click();
+    await page.getByText("Some answers need a change: see the messages beside them.").waitFor();
+    await page.getByText("category: choose what you are reporting", { exact: true }).waitFor();
+    await page.getByText("description cannot be empty", { exact: true }).waitFor();
+    await expectAccessible(page, "the report form with errors");
+
+    // The category by keyboard: focus the first choice, arrow to the third.
+    await page.getByRole("radio", { name: /Drug dealing/ }).focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByRole("radio", { name: /Discarded needles/ }).isChecked()).toBe(true);
+    await page.getByLabel("Place", { exact: true }).selectOption({ label: "South Park" });
+    await page.getByLabel("What did you see?").fill(description);
+    await page.getByLabel("Email", { exact: true }).fill("resident@example.org");
+    await page.getByRole("button", { name: "Send report" }).click();
+
+    await page.getByRole("heading", { name: "Thank you: your report is in" }).waitFor();
+    reference = await page.locator(".cr-reference").innerText();
+    expect(reference).toMatch(/^CR-\d{4}-\d{6}$/);
+    const link = await page.getByLabel("Your private tracking link").inputValue();
+    expect(link).toMatch(
+      new RegExp(`^${app.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/track/[A-Za-z0-9_-]{43}$`),
+    );
+    trackingPath = new URL(link).pathname;
+    await expectAccessible(page, "the confirmation");
+    await screenshot(page, "community-02-confirmation-phone");
+
+    await page.getByRole("link", { name: "Open the tracking page" }).click();
+    await page.getByRole("heading", { name: `Report ${reference}` }).waitFor();
+    expect(await page.locator(".cr-facts").innerText()).toContain("Discarded needles");
+    expect(await page.locator(".cr-timeline").innerText()).toContain("We have received your report.");
+    await expectAccessible(page, "the tracking page");
+    await screenshot(page, "community-03-tracking-phone");
+    await context.close();
+  });
+
+  it("lets an outreach worker find it in triage and acknowledge it, with an internal note", async () => {
+    const { page, context } = await newPage(app, desktop);
+    await signIn(page, "outreach_worker");
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Community reports" })
+      .click();
+    await page.getByRole("heading", { name: "Community reports" }).waitFor();
+    await page.getByLabel("Category").selectOption({ label: "Discarded needles" });
+    await page.getByLabel("Age").selectOption({ label: "Sent today" });
+    await page.getByRole("link", { name: new RegExp(reference) }).waitFor();
+    await expectAccessible(page, "the triage queue");
+    await screenshot(page, "community-04-triage-queue");
+    await page.getByRole("link", { name: new RegExp(reference) }).click();
+
+    await page.getByRole("heading", { name: `Report ${reference}` }).waitFor();
+    // Typed markup is shown as the text it is.
+    expect(await page.locator(".cr-free-text").first().innerText()).toBe(description);
+    expect(await page.locator(".cr-free-text b").count()).toBe(0);
+    await page.locator("#ack-internal").fill(internalNote);
+    await page.getByRole("button", { name: "Acknowledge report" }).click();
+    await page.getByText(internalNote).waitFor();
+    await page.getByRole("heading", { name: "Move it on" }).waitFor();
+    await expectAccessible(page, "a report in triage");
+    await screenshot(page, "community-05-triage-report");
+    await context.close();
+  });
+
+  it("shows the reporter the acknowledgement, but never the internal note or who handled it", async () => {
+    const { page, context } = await newPage(app, phone);
+    await page.goto(trackingPath);
+    await page.getByRole("heading", { name: `Report ${reference}` }).waitFor();
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("Acknowledged");
+    expect(text).toContain("Thank you. The taskforce has seen your report and will look into it.");
+    expect(text).not.toContain("Sharps team");
+    expect(text).not.toContain("Sam Okafor");
+    expect(text).not.toContain("resident@example.org");
+    await context.close();
+  });
+
+  it("gives a wrong link a clear page, not an error", async () => {
+    const { page, context } = await newPage(app, phone);
+    await page.goto(`${trackingPath.slice(0, -3)}abc`);
+    await page.getByText("We could not find a report for this link").waitFor();
+    await expectAccessible(page, "the unknown-link page");
+    await context.close();
+  });
+});

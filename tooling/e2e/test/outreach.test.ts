@@ -1,7 +1,16 @@
 import { contacts, eq } from "@pathways/db";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, expectAccessible, newPage, phone, screenshot, signIn, startApp } from "../src/harness.ts";
+import {
+  type App,
+  desktop,
+  expectAccessible,
+  newPage,
+  phone,
+  screenshot,
+  signIn,
+  startApp,
+} from "../src/harness.ts";
 
 let app: App;
 beforeAll(async () => {
@@ -51,7 +60,9 @@ describe("journey: outreach on a phone in a park", () => {
     // The hotspot is remembered for the next contact, also after a reload.
     await page.reload();
     await page.getByRole("heading", { name: "Log contact" }).waitFor();
-    expect(await page.getByLabel("Where", { exact: true }).locator("option:checked").innerText()).toBe("South Park");
+    expect(await page.getByLabel("Where", { exact: true }).locator("option:checked").innerText()).toBe(
+      "South Park",
+    );
 
     await page.getByRole("link", { name: "Open person page" }).count();
     await page.goto(`/people/${stored!.personId}`);
@@ -145,6 +156,24 @@ describe("journey: outreach on a phone in a park", () => {
     await expectAccessible(page, "the needle find screen");
     await noSideways(page, "Needle find");
     await screenshot(page, "outreach-07-needle-find-phone");
+    await context.close();
+  });
+
+  it("lets an admin correct a hotspot's name and position", async () => {
+    const { page, context } = await newPage(app, desktop);
+    await signIn(page, "admin");
+    await page.goto("/hotspots");
+    await page.getByRole("button", { name: "Edit Florence Park" }).click();
+    const form = page.getByRole("form", { name: "Edit Florence Park" });
+    await form.getByLabel("Name").fill("Florence Park (play area)");
+    await form.getByLabel("Latitude").fill("91");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await form.getByText("latitude must be between -90 and 90", { exact: true }).waitFor();
+    await form.getByLabel("Latitude").fill("51.7345");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("cell", { name: "Florence Park (play area)", exact: true }).waitFor();
+    expect(await page.getByRole("cell", { name: /51\.7345/ }).count()).toBe(1);
+    await expectAccessible(page, "the hotspots page while editing");
     await context.close();
   });
 });

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, Fragment, useState } from "react";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
 import type { SignedInUser } from "../lib/session.ts";
 import { describeError, useTRPC } from "../lib/trpc.ts";
@@ -8,6 +8,7 @@ export function HotspotsPage({ user }: { user: SignedInUser }) {
   const trpc = useTRPC();
   const isAdmin = user.role === "admin";
   const [includeRetired, setIncludeRetired] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
   const hotspots = useQuery(trpc.hotspots.list.queryOptions({ includeRetired }));
   const queryClient = useQueryClient();
   const update = useMutation(
@@ -57,25 +58,44 @@ export function HotspotsPage({ user }: { user: SignedInUser }) {
             </thead>
             <tbody>
               {hotspots.data.map((hotspot) => (
-                <tr key={hotspot.id}>
-                  <td>{hotspot.name}</td>
-                  <td className="numeric">
-                    {hotspot.lat.toFixed(4)}, {hotspot.lng.toFixed(4)}
-                  </td>
-                  <td>{hotspot.active ? "Active" : "Retired"}</td>
-                  {isAdmin && (
-                    <td>
-                      <button
-                        type="button"
-                        className="button button-quiet"
-                        disabled={update.isPending}
-                        onClick={() => update.mutate({ id: hotspot.id, active: !hotspot.active })}
-                      >
-                        {hotspot.active ? `Retire ${hotspot.name}` : `Restore ${hotspot.name}`}
-                      </button>
+                <Fragment key={hotspot.id}>
+                  <tr>
+                    <td>{hotspot.name}</td>
+                    <td className="numeric">
+                      {hotspot.lat.toFixed(4)}, {hotspot.lng.toFixed(4)}
                     </td>
+                    <td>{hotspot.active ? "Active" : "Retired"}</td>
+                    {isAdmin && (
+                      <td>
+                        <div className="actions">
+                          <button
+                            type="button"
+                            className="button button-quiet"
+                            aria-expanded={editing === hotspot.id}
+                            onClick={() => setEditing(editing === hotspot.id ? null : hotspot.id)}
+                          >
+                            {`Edit ${hotspot.name}`}
+                          </button>
+                          <button
+                            type="button"
+                            className="button button-quiet"
+                            disabled={update.isPending}
+                            onClick={() => update.mutate({ id: hotspot.id, active: !hotspot.active })}
+                          >
+                            {hotspot.active ? `Retire ${hotspot.name}` : `Restore ${hotspot.name}`}
+                          </button>
+                        </div>
+                      </td>
+                    )}
+                  </tr>
+                  {isAdmin && editing === hotspot.id && (
+                    <tr>
+                      <td colSpan={4}>
+                        <EditHotspotForm hotspot={hotspot} onDone={() => setEditing(null)} />
+                      </td>
+                    </tr>
                   )}
-                </tr>
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -138,6 +158,73 @@ function NewHotspotForm() {
       <button type="submit" className="button button-primary" disabled={create.isPending}>
         {create.isPending ? "Adding…" : "Add hotspot"}
       </button>
+    </form>
+  );
+}
+
+/** Corrects a hotspot's name or position; contacts and reports keep pointing at the same hotspot. */
+function EditHotspotForm({
+  hotspot,
+  onDone,
+}: {
+  hotspot: { id: string; name: string; lat: number; lng: number };
+  onDone(): void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(hotspot.name);
+  const [lat, setLat] = useState(String(hotspot.lat));
+  const [lng, setLng] = useState(String(hotspot.lng));
+  const update = useMutation(
+    trpc.hotspots.update.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.hotspots.list.queryKey() });
+        onDone();
+      },
+    }),
+  );
+  const error = update.error ? describeError(update.error) : null;
+  const prefix = `edit-${hotspot.id}`;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ id: hotspot.id, name, lat: Number.parseFloat(lat), lng: Number.parseFloat(lng) });
+  };
+  return (
+    <form className="form-inline" onSubmit={submit} noValidate aria-label={`Edit ${hotspot.name}`}>
+      {error && <ErrorNotice message={error.message} />}
+      <div className="form-row">
+        <Field id={`${prefix}-name`} label="Name" errors={error?.fields.name}>
+          <input
+            {...fieldAria(`${prefix}-name`, error?.fields.name)}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </Field>
+        <Field id={`${prefix}-lat`} label="Latitude" errors={error?.fields.lat}>
+          <input
+            {...fieldAria(`${prefix}-lat`, error?.fields.lat)}
+            inputMode="decimal"
+            value={lat}
+            onChange={(e) => setLat(e.target.value)}
+          />
+        </Field>
+        <Field id={`${prefix}-lng`} label="Longitude" errors={error?.fields.lng}>
+          <input
+            {...fieldAria(`${prefix}-lng`, error?.fields.lng)}
+            inputMode="decimal"
+            value={lng}
+            onChange={(e) => setLng(e.target.value)}
+          />
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="button button-primary" disabled={update.isPending}>
+          {update.isPending ? "Saving…" : "Save changes"}
+        </button>
+        <button type="button" className="button button-quiet" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
     </form>
   );
 }

@@ -71,7 +71,7 @@ const ContactEmail = z
 const ContactPhone = z
   .string({ error: "phone must be text" })
   .trim()
-  .regex(/^\+?[0-9 ()-]{7,20}$/, { error: "phone must be a phone number, like 07700 900123" })
+  .regex(/^\+?[0-9 ()-]{7,20}$/, { error: "phone must be a phone number, like 07700 900123", abort: true })
   .refine((value) => value.replace(/\D/g, "").length >= 7 && value.replace(/\D/g, "").length <= 15, {
     error: "phone must have between 7 and 15 digits",
   });

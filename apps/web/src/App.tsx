@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { OutboxSync } from "./components/OutboxSync.tsx";
 import { Shell } from "./components/Shell.tsx";
@@ -8,7 +9,6 @@ import { homePath, mayVisit } from "./lib/session.ts";
 import { describeError, useTRPC } from "./lib/trpc.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
 import { AuditLogPage } from "./pages/AuditLogPage.tsx";
-import { ComingSoonPage } from "./pages/ComingSoonPage.tsx";
 import { CaseloadPage } from "./pages/caseload/CaseloadPage.tsx";
 import { WaitingListPage } from "./pages/caseload/WaitingListPage.tsx";
 import { PublicPages } from "./pages/community/PublicPages.tsx";
@@ -25,6 +25,9 @@ import { RecentContactsPage } from "./pages/outreach/RecentContactsPage.tsx";
 import { MyReferralsPage } from "./pages/referrals/MyReferralsPage.tsx";
 import { NewReferralPage } from "./pages/referrals/NewReferralPage.tsx";
 import { SignInPage } from "./pages/SignInPage.tsx";
+
+// Loaded when first opened: its charting library stays out of the first screen everyone loads.
+const ReportsPage = lazy(() => import("./pages/reports/ReportsPage.tsx"));
 
 export function App() {
   const trpc = useTRPC();
@@ -90,8 +93,12 @@ export function App() {
           <Route path="/referrals/mine">
             <MyReferralsPage />
           </Route>
-          <Route path="/reports">
-            <ComingSoonPage title="Reports" what="The outreach-to-recovery funnel and outcome reports" />
+          <Route path="/reports/:kind?">
+            {(params) => (
+              <Suspense fallback={<Loading label="Opening reports…" />}>
+                <ReportsPage user={user} kind={params.kind} />
+              </Suspense>
+            )}
           </Route>
           <Route path="/triage/:id">{(params) => <TriageReportPage id={params.id} />}</Route>
           <Route path="/triage">

@@ -47,6 +47,7 @@ import {
   type Person,
   personReaderRoles,
   personView,
+  seesFullName,
   visiblePeople,
 } from "./person-access.ts";
 import { requireRole, requireRoleOrSystem } from "./rights.ts";
@@ -96,8 +97,9 @@ function likePattern(text: string): string {
 }
 
 /**
- * Search as you type: the start of an attributor ("JS-1988", "js 1988 03"), part of an alias, or the
- * start of a partial postcode. Merged people are left out (their survivor is found instead).
+ * Search as you type: the start of an attributor ("JS-1988", "js 1988 03"), part of an alias, the
+ * start of a partial postcode, or (treatment provider only) part of a full name. Merged people are
+ * left out (their survivor is found instead).
  */
 export async function findPeople({ ctx, input }: VerbArgs<FindPeopleInput>) {
   const actor = requireRole(ctx.actor, personReaderRoles);
@@ -110,6 +112,10 @@ export async function findPeople({ ctx, input }: VerbArgs<FindPeopleInput>) {
       sql`${people.attributor} like ${`${likePattern(attributorStart)}%`}`,
       sql`lower(${people.alias}) like ${`%${likePattern(query.toLowerCase())}%`}`,
       sql`${people.partialPostcode} like ${`${likePattern(postcodeStart)}%`}`,
+      // Only the treatment provider may search by (or see) a full name.
+      seesFullName(actor)
+        ? sql`lower(${people.fullName}) like ${`%${likePattern(query.toLowerCase())}%`}`
+        : undefined,
     ),
     visiblePeople(actor),
   ];

@@ -119,6 +119,16 @@ describeDb("people", (use) => {
     expect(found.items.map((p) => p.id)).toEqual([client.id]);
     expect((await getPerson({ ctx: provider, input: { id: client.id } })).person.id).toBe(client.id);
     await expect(getPerson({ ctx: provider, input: { id: stranger.id } })).rejects.toBeInstanceOf(Forbidden);
+    // The provider finds its own clients by full name; nobody else can search by it.
+    const named = await createPerson({ ctx: provider, input: personInput({ fullName: `Jo Bloggs ${tag}` }) });
+    expect(
+      (await findPeople({ ctx: provider, input: { query: `bloggs ${tag}`, limit: 10 } })).items.map(
+        (p) => p.id,
+      ),
+    ).toEqual([named.id]);
+    expect((await findPeople({ ctx: worker, input: { query: `bloggs ${tag}`, limit: 10 } })).items).toEqual(
+      [],
+    );
     await expect(getPerson({ ctx: ctxOf("commissioner"), input: { id: client.id } })).rejects.toBeInstanceOf(
       Forbidden,
     );

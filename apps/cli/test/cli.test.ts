@@ -17,7 +17,8 @@ function pathways(args: string[], env: Record<string, string> = {}, stdin?: stri
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("pathways CLI", () => {
+// Each test runs the real command in a new process, migrations and demo seed included.
+describe("pathways CLI", { timeout: 120_000 }, () => {
   it("seeds the demo city into an empty database, and refuses to seed one that has data", () => {
     const env = { PATHWAYS_DATA_DIR: path.join(tmp, "seeded") };
     const first = pathways(["seed", "--demo"], env);
@@ -155,7 +156,7 @@ describe("pathways CLI", () => {
       stdout += chunk;
     });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 100_000);
       child.stdout.on("data", () => {
         const match = /running at (http:\/\/\S+)/.exec(stdout);
         if (match) {
@@ -170,5 +171,5 @@ describe("pathways CLI", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-  }, 60_000);
+  });
 });

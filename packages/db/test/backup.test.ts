@@ -117,16 +117,14 @@ async function fill(db: Database) {
       statusChangedAt: new Date("2026-07-01T10:00:00Z"),
     });
   }
-  await db
-    .insert(auditEvents)
-    .values({
-      actorKind: "system",
-      actorName: "test",
-      action: "create",
-      entity: "person",
-      entityId: person!.id,
-      personId: person!.id,
-    });
+  await db.insert(auditEvents).values({
+    actorKind: "system",
+    actorName: "test",
+    action: "create",
+    entity: "person",
+    entityId: person!.id,
+    personId: person!.id,
+  });
 }
 
 function roundTrips(target: () => Promise<{ handle: DbHandle; dispose(): Promise<void> }>) {

@@ -8,7 +8,9 @@ export function Shell({ user, children }: { user: SignedInUser; children: ReactN
   const trpc = useTRPC();
   const [location] = useLocation();
   // A full page load after signing out drops every cached record from memory, not just the session.
-  const signOut = useMutation(trpc.auth.signOut.mutationOptions({ onSettled: () => window.location.replace("/") }));
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({ onSettled: () => window.location.replace("/") }),
+  );
   const items = navItems.filter((item) => item.roles.includes(user.role));
 
   return (

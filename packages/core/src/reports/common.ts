@@ -71,6 +71,18 @@ export function day(value: string): SQL {
   return sql`${value}::date`;
 }
 
+/**
+ * A timestamp column on a London day from `from` to `to` (inclusive). The day test is exact; the
+ * instant range around it (a day wider on each side than any UTC offset) lets an index on the column
+ * narrow the rows first.
+ */
+export function onDays(column: SQL, from: string, to: string): SQL {
+  const earliest = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString();
+  const latest = new Date(Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000).toISOString();
+  return sql`(${column} >= ${earliest}::timestamptz and ${column} < ${latest}::timestamptz
+    and ${dayOf(column)} between ${day(from)} and ${day(to)})`;
+}
+
 /** A constant code list (from codes.ts, never user input) as SQL literals. */
 function quoted(codes: readonly string[]): string {
   return codes.map((code) => `'${code}'`).join(", ");

@@ -6,6 +6,7 @@ import {
   dayOf,
   firstDayAfterWindow,
   hotspotOf,
+  onDays,
   referralWindowDays,
   reportHeader,
   reportScope,
@@ -44,7 +45,7 @@ export async function funnelReport({ ctx, input }: VerbArgs<FunnelInput>): Promi
       with period_contacts as (
         select c.person_id, ${contactDay} as day
         from contacts c
-        where ${contactDay} between ${day(input.from)} and ${day(input.to)}
+        where ${onDays(sql`c.occurred_at`, input.from, input.to)}
           ${hotspot ? sql`and c.hotspot_id = ${hotspot.id}::uuid` : sql``}
       ),
       contact_days as (

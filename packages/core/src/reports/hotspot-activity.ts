@@ -6,7 +6,7 @@ import {
   type HotspotActivityReport,
 } from "@pathways/validators";
 import type { VerbArgs } from "../context.ts";
-import { day, dayOf, hotspotOf, monthsOf, reportHeader, reportScope } from "./common.ts";
+import { day, dayOf, hotspotOf, monthsOf, onDays, reportHeader, reportScope } from "./common.ts";
 import type { Count, DisclosureControl } from "./disclosure.ts";
 
 const measures = ["contacts", "communityReports", "needlesFound"] as const;
@@ -41,7 +41,8 @@ export async function hotspotActivityReport({
 }: VerbArgs<HotspotActivityInput>): Promise<HotspotActivityReport> {
   const scope = reportScope(ctx, ["commissioner"]);
   const hotspot = await hotspotOf(ctx, input.hotspotId);
-  const windowFrom = day(addYears(input.from, -1));
+  const yearBeforeFrom = addYears(input.from, -1);
+  const windowFrom = day(yearBeforeFrom);
   const windowTo = day(addYears(input.to, -1));
   const rows = await queryRows<ActivityRow>(
     ctx.db,
@@ -49,12 +50,15 @@ export async function hotspotActivityReport({
       with activity as (
         select 'contacts' as measure, c.hotspot_id, ${dayOf(sql`c.occurred_at`)} as day, 1 as n
         from contacts c
+        where ${onDays(sql`c.occurred_at`, yearBeforeFrom, input.to)}
         union all
         select 'communityReports', cr.hotspot_id, ${dayOf(sql`cr.submitted_at`)}, 1
         from community_reports cr
+        where ${onDays(sql`cr.submitted_at`, yearBeforeFrom, input.to)}
         union all
         select 'needlesFound', nf.hotspot_id, ${dayOf(sql`nf.found_at`)}, nf.count
         from needle_finds nf
+        where ${onDays(sql`nf.found_at`, yearBeforeFrom, input.to)}
       ),
       windows as (
         select 'current' as window, ${day(input.from)} as first_day, ${day(input.to)} as last_day, 0 as shift

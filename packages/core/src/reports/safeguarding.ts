@@ -7,7 +7,7 @@ import {
   safeguardingConcerns,
 } from "@pathways/validators/codes";
 import type { VerbArgs } from "../context.ts";
-import { day, dayOf, hotspotOf, monthsOf, reportHeader, reportScope } from "./common.ts";
+import { day, dayOf, hotspotOf, monthsOf, onDays, reportHeader, reportScope } from "./common.ts";
 
 /**
  * Safeguarding: concerns raised on contacts in the period (at the hotspot), by type and month -
@@ -21,8 +21,6 @@ export async function safeguardingReport({
 }: VerbArgs<SafeguardingInput>): Promise<SafeguardingReport> {
   const scope = reportScope(ctx, ["commissioner"]);
   const hotspot = await hotspotOf(ctx, input.hotspotId);
-  const from = day(input.from);
-  const to = day(input.to);
   const today = day(scope.today);
   const contactDay = dayOf(sql`c.occurred_at`);
   const concernRows = await queryRows<{ month: string; concern: SafeguardingConcern; n: number }>(
@@ -31,7 +29,7 @@ export async function safeguardingReport({
       select to_char(${contactDay}, 'YYYY-MM') as month, raised.concern::text as concern, count(*)::int as n
       from contacts c
       cross join lateral unnest(c.safeguarding_concerns) as raised(concern)
-      where ${contactDay} between ${from} and ${to}
+      where ${onDays(sql`c.occurred_at`, input.from, input.to)}
         and ${contactDay} <= ${today}
         ${hotspot ? sql`and c.hotspot_id = ${hotspot.id}::uuid` : sql``}
       group by 1, 2
@@ -46,7 +44,7 @@ export async function safeguardingReport({
       join services sv on sv.id = r.service_id
       ${hotspot ? sql`join contacts c on c.id = r.contact_id and c.hotspot_id = ${hotspot.id}::uuid` : sql``}
       where sv.code = 'safeguarding_social_care'
-        and ${requestedDay} between ${from} and ${to}
+        and ${onDays(sql`r.requested_at`, input.from, input.to)}
         and ${requestedDay} <= ${today}
       group by 1
     `,

@@ -1,3 +1,5 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { addDays, type Ctx, isDatabaseEmpty, localDay, seedDemo } from "@pathways/core";
 import {
   contactInterventions,
@@ -126,13 +128,47 @@ export interface GeneratedCounts {
   needleFinds: number;
 }
 
-const batchSize = 5000;
+const batchSize = 50_000;
 
-/** Rows into a table in batches: one JSON parameter a batch, so it runs the same on PGlite and PostgreSQL. */
+/** One value in PostgreSQL's COPY text format. */
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return "\\N";
+  if (typeof value === "boolean") return value ? "t" : "f";
+  if (typeof value === "number") return String(value);
+  // Code-list arrays only: their values are plain words and need no quoting.
+  if (Array.isArray(value)) return `{${value.join(",")}}`;
+  return String(value).replace(/[\\\t\n\r]/g, (c) =>
+    c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
+  );
+}
+
+/**
+ * Rows into a table with COPY, the fastest way in on either driver: postgres.js streams to
+ * `COPY ... FROM STDIN`, PGlite reads `COPY ... FROM '/dev/blob'`. Rows are written in the order
+ * they were generated, so a seed gives the same data on both.
+ */
+export async function copyRows(db: Database, table: string, columns: string, text: string) {
+  const statement = `copy "${table}" (${columns}) from`;
+  // drizzle keeps the driver's client at $client: a postgres.js `sql` function or a PGlite instance.
+  const client = (db as unknown as { $client: unknown }).$client;
+  if (typeof client === "function" && "unsafe" in client) {
+    const postgresClient = client as unknown as {
+      unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> };
+    };
+    const writable = await postgresClient.unsafe(`${statement} stdin`).writable();
+    await pipeline(Readable.from([text]), writable);
+  } else {
+    const pglite = client as { query(q: string, p: unknown[], o: { blob: Blob }): Promise<unknown> };
+    await pglite.query(`${statement} '/dev/blob'`, [], { blob: new Blob([text]) });
+  }
+}
+
+/** Rows into a table in batches through COPY. */
 class BatchWriter {
-  private rows: Record<string, unknown>[] = [];
+  private lines: string[] = [];
   written = 0;
   private readonly name: string;
+  private readonly columnNames: string[];
   private readonly columns: string;
   constructor(
     private readonly db: Database,
@@ -142,21 +178,20 @@ class BatchWriter {
     private readonly after: BatchWriter[] = [],
   ) {
     this.name = getTableConfig(table).name;
+    this.columnNames = columnNames;
     this.columns = columnNames.map((c) => `"${c}"`).join(", ");
   }
   async add(row: Record<string, unknown>) {
-    this.rows.push(row);
-    if (this.rows.length >= batchSize) await this.flush();
+    this.lines.push(this.columnNames.map((c) => copyValue(row[c])).join("\t"));
+    if (this.lines.length >= batchSize) await this.flush();
   }
   async flush() {
-    if (this.rows.length === 0) return;
+    if (this.lines.length === 0) return;
     for (const writer of this.after) await writer.flush();
-    const json = JSON.stringify(this.rows);
-    this.rows = [];
-    await this.db.execute(
-      sql`insert into ${sql.identifier(this.name)} (${sql.raw(this.columns)}) select ${sql.raw(this.columns)} from json_populate_recordset(null::${sql.identifier(this.name)}, ${json}::json)`,
-    );
-    this.written += JSON.parse(json).length;
+    const lines = this.lines;
+    this.lines = [];
+    await copyRows(this.db, this.name, this.columns, `${lines.join("\n")}\n`);
+    this.written += lines.length;
   }
 }
 

@@ -1,5 +1,6 @@
 import { queryRows, sql } from "@pathways/db";
 import type { FunnelInput, FunnelReport, FunnelStage } from "@pathways/validators";
+import { addDays } from "../calendar.ts";
 import type { VerbArgs } from "../context.ts";
 import {
   day,
@@ -51,12 +52,19 @@ export async function funnelReport({ ctx, input }: VerbArgs<FunnelInput>): Promi
       contact_days as (
         select distinct person_id, day from period_contacts where person_id is not null
       ),
-      referred as (
-        select distinct r.id, r.person_id
+      -- Each referral's London day is worked out once, not once per contact it is compared with.
+      candidate_referrals as materialized (
+        select r.id, r.person_id, ${requestedDay} as day
         from referrals r
-        join contact_days cd on cd.person_id = r.person_id
-        where ${requestedDay} between cd.day and cd.day + ${sql.raw(String(referralWindowDays))}
-          and ${requestedDay} <= ${today}
+        where r.person_id in (select person_id from contact_days)
+          and ${onDays(sql`r.requested_at`, input.from, addDays(input.to, referralWindowDays))}
+      ),
+      referred as (
+        select distinct cr.id, cr.person_id
+        from candidate_referrals cr
+        join contact_days cd on cd.person_id = cr.person_id
+        where cr.day between cd.day and cd.day + ${sql.raw(String(referralWindowDays))}
+          and cr.day <= ${today}
       ),
       started as (
         select e.person_id, e.discharged_on, ${successfulDischarge("e")} as successful

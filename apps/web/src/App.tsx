@@ -5,6 +5,7 @@ import { OutboxSync } from "./components/OutboxSync.tsx";
 import { Shell } from "./components/Shell.tsx";
 import { ErrorNotice, Loading } from "./components/ui.tsx";
 import { isPublicPath } from "./lib/community.ts";
+import { useOfflineUser } from "./lib/offline-shell.ts";
 import { homePath, mayVisit } from "./lib/session.ts";
 import { describeError, useTRPC } from "./lib/trpc.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
@@ -34,14 +35,21 @@ export function App() {
   const me = useQuery(trpc.auth.me.queryOptions());
   const [location] = useLocation();
 
+  // With no signal the last confirmed user carries on, so a worker can keep logging contacts offline.
+  const offlineUser = useOfflineUser(me);
+  const user = me.data ?? offlineUser;
+
   // Residents report and follow their reports without an account: these pages come before sign-in.
   if (isPublicPath(location)) return <PublicPages />;
   if (me.isPending) return <Loading label="Opening Pathways…" />;
-  if (me.isError)
-    return <ErrorNotice message={describeError(me.error).message} onRetry={() => me.refetch()} />;
-  if (!me.data) return <SignInPage />;
+  if (!user) {
+    return me.isError ? (
+      <ErrorNotice message={describeError(me.error).message} onRetry={() => me.refetch()} />
+    ) : (
+      <SignInPage />
+    );
+  }
 
-  const user = me.data;
   return (
     <Shell user={user}>
       {user.role === "outreach_worker" && <OutboxSync userId={user.userId} />}

@@ -2,6 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import { registerOfflineShell } from "./lib/offline-shell.ts";
 import { makeQueryClient, makeTrpcClient, TRPCProvider } from "./lib/trpc.ts";
 import "./styles.css";
 
@@ -16,6 +17,8 @@ function Root() {
     </QueryClientProvider>
   );
 }
+
+registerOfflineShell();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -144,6 +144,35 @@ describe("journey: outreach on a phone in a park", () => {
     await context.close();
   });
 
+  it("opens with no signal after a reload, and queues a contact there", async () => {
+    const { page, context } = await newPage(app, phone);
+    await signIn(page, "outreach_worker");
+    await page.getByRole("heading", { name: "Log contact" }).waitFor();
+    // The service worker has stored the app shell once it controls the page.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
+      }
+    });
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole("heading", { name: "Log contact" }).waitFor();
+    expect(await page.getByLabel("Where", { exact: true }).locator("option:checked").innerText()).not.toBe(
+      "Loading hotspots…",
+    );
+    const notes = `opened offline ${Date.now()}`;
+    await page.getByLabel("Notes (optional)").fill(notes);
+    await page.getByRole("button", { name: "Save contact" }).click();
+    await page.getByText("Saved on this phone, waiting to send.").waitFor();
+    await screenshot(page, "outreach-08-opened-offline-phone");
+
+    await context.setOffline(false);
+    await expect.poll(async () => (await storedWithNotes(notes)).length, { timeout: 45_000 }).toBe(1);
+    await context.close();
+  });
+
   it("logs a needle find with the count stepper", async () => {
     const { page, context } = await newPage(app, phone);
     await signIn(page, "outreach_worker");

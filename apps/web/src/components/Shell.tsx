@@ -1,6 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "wouter";
+import { forgetRememberedUser } from "../lib/offline-shell.ts";
 import { navItems, roleLabels, type SignedInUser } from "../lib/session.ts";
 import { useTRPC } from "../lib/trpc.ts";
 
@@ -9,7 +10,12 @@ export function Shell({ user, children }: { user: SignedInUser; children: ReactN
   const [location] = useLocation();
   // A full page load after signing out drops every cached record from memory, not just the session.
   const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({ onSettled: () => window.location.replace("/") }),
+    trpc.auth.signOut.mutationOptions({
+      onSettled: () => {
+        forgetRememberedUser();
+        window.location.replace("/");
+      },
+    }),
   );
   const items = navItems.filter((item) => item.roles.includes(user.role));
 

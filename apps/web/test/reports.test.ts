@@ -16,16 +16,16 @@ import {
 import { ReportTableView } from "../src/pages/reports/ReportTableView.tsx";
 
 describe("report periods", () => {
-  it("defaults to the last full calendar year, and offers the financial year and the last 12 months", () => {
-    expect(defaultPeriod("2026-02-10")).toEqual({ from: "2025-01-01", to: "2025-12-31" });
+  it("defaults to the last full year of months, and offers the calendar and financial years", () => {
+    expect(defaultPeriod("2026-02-10")).toEqual({ from: "2025-02-01", to: "2026-01-31" });
     expect(periodPresets("2026-02-10").map((p) => [p.key, p.period.from, p.period.to])).toEqual([
+      ["twelve-months", "2025-02-01", "2026-01-31"],
       ["calendar", "2025-01-01", "2025-12-31"],
       ["financial", "2024-04-01", "2025-03-31"],
-      ["twelve-months", "2025-02-01", "2026-01-31"],
     ]);
     // From April the financial year just ended is the one to report; in January, last month is December.
-    expect(periodPresets("2026-04-01")[1]!.period).toEqual({ from: "2025-04-01", to: "2026-03-31" });
-    expect(periodPresets("2026-01-15")[2]!.period).toEqual({ from: "2025-01-01", to: "2025-12-31" });
+    expect(periodPresets("2026-04-01")[2]!.period).toEqual({ from: "2025-04-01", to: "2026-03-31" });
+    expect(periodPresets("2026-01-15")[0]!.period).toEqual({ from: "2025-01-01", to: "2025-12-31" });
   });
 
   it("takes today in London, not in UTC", () => {
@@ -38,8 +38,8 @@ describe("report periods", () => {
     const search = new URLSearchParams(searchFromFilters(filters));
     expect(filtersFromSearch(search, "2026-06-01")).toEqual({ ...filters, hotspotId: undefined });
     expect(filtersFromSearch(new URLSearchParams("group=crack"), "2026-06-01")).toEqual({
-      from: "2025-01-01",
-      to: "2025-12-31",
+      from: "2025-06-01",
+      to: "2026-05-31",
       hotspotId: undefined,
       substanceGroup: undefined,
     });

@@ -72,6 +72,11 @@ export function periodPresets(today: string): { key: string; label: string; peri
   const twelveMonthsStart = `${Math.floor(start / 12)}-${String((start % 12) + 1).padStart(2, "0")}-01`;
   return [
     {
+      key: "twelve-months",
+      label: "Last 12 full months",
+      period: { from: twelveMonthsStart, to: lastMonthEnd },
+    },
+    {
       key: "calendar",
       label: "Last calendar year",
       period: { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` },
@@ -81,17 +86,12 @@ export function periodPresets(today: string): { key: string; label: string; peri
       label: "Last financial year",
       period: { from: `${financialEnd - 1}-04-01`, to: `${financialEnd}-03-31` },
     },
-    {
-      key: "twelve-months",
-      label: "Last 12 full months",
-      period: { from: twelveMonthsStart, to: lastMonthEnd },
-    },
   ];
 }
 
-/** The default period: the last full calendar year. */
+/** The default period: the last full year, i.e. the 12 whole months before this one (the latest data). */
 export function defaultPeriod(today: string): ReportPeriod {
-  return periodPresets(today)[0]!.period;
+  return periodPresets(today).find((preset) => preset.key === "twelve-months")!.period;
 }
 
 export interface ReportFilterValues extends ReportPeriod {

@@ -18,6 +18,7 @@ afterAll(() => app?.stop());
 
 const description = "Needles in the grass by the swings <b>again</b>, about ten of them.";
 const internalNote = "Sharps team booked for Tuesday morning; council ref 7781.";
+const closingNote = "The needles were collected safely and the area was checked for more.";
 
 describe("journey: a resident reports a concern and follows it", () => {
   let trackingPath = "";
@@ -68,7 +69,7 @@ describe("journey: a resident reports a concern and follows it", () => {
     await context.close();
   });
 
-  it("lets an outreach worker find it in triage and acknowledge it, with an internal note", async () => {
+  it("lets an outreach worker find it in triage, acknowledge it with an internal note, and close it", async () => {
     const { page, context } = await newPage(app, desktop);
     await signIn(page, "outreach_worker");
     await page
@@ -93,14 +94,25 @@ describe("journey: a resident reports a concern and follows it", () => {
     await page.getByRole("heading", { name: "Move it on" }).waitFor();
     await expectAccessible(page, "a report in triage");
     await screenshot(page, "community-05-triage-report");
+
+    // Then in progress, then closed: each move offers only what may follow.
+    await page.getByRole("button", { name: "Mark as in progress" }).click();
+    await page.getByRole("radio", { name: "In progress" }).waitFor({ state: "detached" });
+    await page.getByRole("radio", { name: "Closed: action taken" }).check();
+    await page.locator("#status-public").fill(closingNote);
+    await page.getByRole("button", { name: "Mark as closed: action taken" }).click();
+    await page.getByRole("heading", { name: "Move it on" }).waitFor({ state: "detached" });
+    expect(await page.locator(".cr-timeline").innerText()).toContain(closingNote);
     await context.close();
   });
 
-  it("shows the reporter the acknowledgement, but never the internal note or who handled it", async () => {
+  it("shows the reporter every public step, but never the internal note or who handled it", async () => {
     const { page, context } = await newPage(app, phone);
     await page.goto(trackingPath);
     await page.getByRole("heading", { name: `Report ${reference}` }).waitFor();
     const text = await page.locator("main").innerText();
+    expect(text).toContain("Closed: action taken");
+    expect(text).toContain(closingNote);
     expect(text).toContain("Acknowledged");
     expect(text).toContain("Thank you. The taskforce has seen your report and will look into it.");
     expect(text).not.toContain("Sharps team");

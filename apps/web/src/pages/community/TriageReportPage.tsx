@@ -138,7 +138,8 @@ function Actions({ report }: { report: TriageReport }) {
   return (
     <>
       {canAcknowledge && <AcknowledgeForm report={report} />}
-      {moves.length > 0 && <StatusForm report={report} moves={moves} />}
+      {/* Remounted on each status, so the choice always starts from a move that is still allowed. */}
+      {moves.length > 0 && <StatusForm key={report.status} report={report} moves={moves} />}
       <DuplicateForm report={report} />
       <NoteForm report={report} />
     </>

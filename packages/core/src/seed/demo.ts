@@ -6,6 +6,7 @@ import { createOrganisation } from "../organisations.ts";
 import { requireRoleOrSystem } from "../rights.ts";
 import { createUser } from "../users.ts";
 import { seedDemoCommunity } from "./community.ts";
+import { seedDemoHistory } from "./history.ts";
 import { seedDemoOutreach } from "./outreach.ts";
 import { seedDemoTreatment } from "./treatment.ts";
 
@@ -81,6 +82,7 @@ const areaSeeds: ((world: DemoWorld) => Promise<void>)[] = [
   seedDemoOutreach,
   seedDemoTreatment,
   seedDemoCommunity,
+  seedDemoHistory,
 ];
 
 /**

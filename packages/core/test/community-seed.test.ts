@@ -5,6 +5,7 @@ import { listCommunityReports } from "../src/community/triage.ts";
 import type { Ctx } from "../src/context.ts";
 import { createHotspot } from "../src/hotspots.ts";
 import { seedDemoCommunity } from "../src/seed/community.ts";
+import { makeOutreachRecords } from "./community-helpers.ts";
 
 describeDb("community reports demo seed", (use) => {
   it("spreads a year of triaged reports over the hotspots, with recent updates left for the worker", async () => {
@@ -15,6 +16,15 @@ describeDb("community reports demo seed", (use) => {
     const hotspotIds: Record<string, string> = {};
     for (const name of ["South Park", "Cowley Road", "Gloucester Green", "Bonn Square", "Grandpont"]) {
       hotspotIds[name] = (await createHotspot({ ctx, input: { name, lat: 51.75, lng: -1.25 } })).id;
+    }
+    // Weekly outreach at South Park over the year, as the outreach seed records it.
+    for (let week = 0; week < 52; week += 1) {
+      await makeOutreachRecords(
+        db,
+        actors.outreach_worker,
+        hotspotIds["South Park"]!,
+        new Date(today.getTime() - week * 7 * 86_400_000 - 3_600_000),
+      );
     }
     await db.transaction(async (tx) => {
       await seedDemoCommunity({
@@ -41,6 +51,15 @@ describeDb("community reports demo seed", (use) => {
     expect(await byStatus("sent")).toBeGreaterThan(100);
     expect(await byStatus("failed")).toBe(1);
     expect(await byStatus("pending")).toBeGreaterThan(0);
+
+    const [linked] = await db
+      .select({
+        contacts: count(communityReports.linkedContactId),
+        finds: count(communityReports.linkedNeedleFindId),
+      })
+      .from(communityReports);
+    expect(linked!.contacts).toBeGreaterThan(0);
+    expect(linked!.finds).toBeGreaterThan(0);
 
     const queue = await listCommunityReports({
       ctx: { db, actor: actors.outreach_worker, now: () => today },

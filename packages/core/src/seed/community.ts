@@ -1,9 +1,14 @@
 import {
   and,
+  asc,
   communityReports,
+  contacts,
   eq,
+  gte,
   inArray,
   lt,
+  lte,
+  needleFinds,
   organisations,
   outboxMessages,
   sql,
@@ -15,6 +20,7 @@ import {
   acknowledgeCommunityReport,
   addCommunityReportNote,
   changeCommunityReportStatus,
+  linkCommunityReport,
   markCommunityReportDuplicate,
 } from "../community/triage.ts";
 import type { Ctx, UserActor } from "../context.ts";
@@ -184,8 +190,13 @@ export async function seedDemoCommunity(world: DemoWorld): Promise<void> {
   });
   const today = world.today.getTime();
 
-  const submissions: { when: number; hotspot: string; category: CommunityReportCategory }[] = [];
-  for (let i = 0; i < 130; i += 1) {
+  const submissions: {
+    when: number;
+    hotspot: string;
+    category: CommunityReportCategory;
+    wantsEmail?: boolean;
+  }[] = [];
+  for (let i = 0; i < 127; i += 1) {
     const daysAgo = Math.floor(random.next() ** 1.3 * 365);
     // Daytime and evening, when residents are out.
     const when = today - daysAgo * day - Math.floor((1 + random.next() * 14) * 3_600_000);
@@ -193,6 +204,15 @@ export async function seedDemoCommunity(world: DemoWorld): Promise<void> {
       when,
       hotspot: random.weighted(hotspotWeights),
       category: random.weighted(categoryWeights),
+    });
+  }
+  // This morning's reports, with an email each: new work in triage and updates for the worker to send.
+  for (const hoursAgo of [9, 5, 2]) {
+    submissions.push({
+      when: today - hoursAgo * 3_600_000,
+      hotspot: random.weighted(hotspotWeights),
+      category: random.weighted(categoryWeights),
+      wantsEmail: true,
     });
   }
   submissions.sort((a, b) => a.when - b.when);
@@ -213,7 +233,7 @@ export async function seedDemoCommunity(world: DemoWorld): Promise<void> {
               lat: 51.75 + random.next() * 0.01,
               lng: -1.25 + random.next() * 0.02,
             };
-    const contactRoll = random.next();
+    const contactRoll = submission.wantsEmail ? 0 : random.next();
     const contact =
       contactRoll < 0.6
         ? { contactEmail: `resident.${String(n).padStart(3, "0")}@example.org` }
@@ -249,9 +269,15 @@ export async function seedDemoCommunity(world: DemoWorld): Promise<void> {
       continue;
     }
 
-    // How far triage has got depends on the report's age.
+    // How far triage has got depends on the report's age: new ones wait, a few old ones linger.
     const stage =
-      age < 1 ? random.pick([0, 0, 1]) : age < 7 ? random.pick([1, 2, 2, 3]) : random.pick([2, 3, 3, 3, 3]);
+      age < 2
+        ? random.pick([0, 0, 1])
+        : age < 7
+          ? random.pick([0, 1, 1, 2, 3])
+          : age < 30
+            ? random.pick([2, 3, 3, 3])
+            : random.pick([2, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
     if (stage === 0) continue;
     let when = submission.when + (0.1 + random.next() * 1.2) * day;
     const actor = random.next() < 0.8 ? worker : admin;
@@ -282,6 +308,17 @@ export async function seedDemoCommunity(world: DemoWorld): Promise<void> {
         ? { id, status: "closed_actioned", publicNote: random.pick(actionedNotes[submission.category]) }
         : { id, status: "closed_no_action", publicNote: random.pick(noActionNotes) },
     });
+    // Acted-on reports at a hotspot are linked to the outreach that followed them up, when the
+    // outreach seed recorded some there in the fortnight after.
+    if (actioned && place.hotspotId) {
+      await linkFollowUp(
+        world,
+        staffAt(actor, Math.min(when, today - 5_000)),
+        id,
+        place.hotspotId,
+        submission,
+      );
+    }
   }
 
   // Updates from before yesterday went out at the time (one bounced); the rest wait for the worker.
@@ -306,6 +343,45 @@ export async function seedDemoCommunity(world: DemoWorld): Promise<void> {
     .update(outboxMessages)
     .set({ status: "sent", attempts: 1, sentAt: sql`${outboxMessages.createdAt} + interval '90 seconds'` })
     .where(and(eq(outboxMessages.status, "pending"), lt(outboxMessages.createdAt, yesterday)));
+}
+
+async function linkFollowUp(
+  world: DemoWorld,
+  ctx: Ctx,
+  id: string,
+  hotspotId: string,
+  submission: { when: number; category: CommunityReportCategory },
+) {
+  const from = new Date(submission.when);
+  const to = new Date(submission.when + 14 * day);
+  const [contact] = await world.ctx.db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(
+      and(eq(contacts.hotspotId, hotspotId), gte(contacts.occurredAt, from), lte(contacts.occurredAt, to)),
+    )
+    .orderBy(asc(contacts.occurredAt))
+    .limit(1);
+  const [find] =
+    submission.category === "discarded_needles"
+      ? await world.ctx.db
+          .select({ id: needleFinds.id })
+          .from(needleFinds)
+          .where(
+            and(
+              eq(needleFinds.hotspotId, hotspotId),
+              gte(needleFinds.foundAt, from),
+              lte(needleFinds.foundAt, to),
+            ),
+          )
+          .orderBy(asc(needleFinds.foundAt))
+          .limit(1)
+      : [];
+  if (!contact && !find) return;
+  await linkCommunityReport({
+    ctx,
+    input: { id, ...(contact ? { contactId: contact.id } : {}), ...(find ? { needleFindId: find.id } : {}) },
+  });
 }
 
 async function reportId(world: DemoWorld, reference: string): Promise<string> {

@@ -258,6 +258,29 @@ describe("offline queue", () => {
     reloaded.close();
   });
 
+  it("does not bring back a contact discarded while it was being sent", async () => {
+    const { transport } = network();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Offline, and slow to find out: the worker discards it before the attempt gives up.
+    const slow: Transport = async (item) => {
+      await gate;
+      return transport(item);
+    };
+    const queue = createOfflineQueue({ transport: slow, dbName: `outbox-${randomUUID()}` });
+    const input = draft();
+    const submitted = submitContact(queue, input);
+    await expect.poll(() => queue.items().length).toBe(1);
+    await queue.discard(input.clientKey);
+    release();
+    expect((await submitted).status).toBe("waiting");
+    expect(queue.items()).toEqual([]);
+    expect(await storedContacts(input.clientKey)).toBe(0);
+    queue.close();
+  });
+
   it("sends only the signed-in user's items from a shared phone", async () => {
     const { state, transport } = network();
     const queue = createOfflineQueue({ transport, dbName: `outbox-${randomUUID()}` });

@@ -142,7 +142,15 @@ export function createOfflineQueue({
     } catch {
       outcome = { outcome: "retry", message: offlineMessage };
     }
-    const attempted = { ...item, attempts: item.attempts + 1, lastAttemptAt: now() };
+    // Read again: the worker may have discarded or corrected it while it was on its way.
+    const current = await db.get("items", clientKey);
+    if (!current) {
+      await reload();
+      return outcome.outcome === "sent"
+        ? { status: "sent", result: outcome.result }
+        : { status: "waiting", message: "This record is no longer in the outbox." };
+    }
+    const attempted = { ...current, attempts: current.attempts + 1, lastAttemptAt: now() };
     if (outcome.outcome === "sent") {
       await db.delete("items", clientKey);
       await reload();

@@ -77,6 +77,15 @@ describe("journey: from a referral on the street to treatment and discharge", ()
     expect(await manager.page.getByText(/No movement for \d+ days/).count()).toBeGreaterThan(0);
     await expectAccessible(manager.page, "the waiting list");
     await screenshot(manager.page, "treatment-04-waiting-list");
+    // By keyboard: the close dialog opens with Enter, Escape shuts it and focus goes back to the button.
+    const close = row.getByRole("button", { name: `Close… ${reference}` });
+    await close.focus();
+    await manager.page.keyboard.press("Enter");
+    await manager.page.getByRole("dialog", { name: `Close ${reference} without treatment` }).waitFor();
+    await expectAccessible(manager.page, "the close referral dialog");
+    await manager.page.keyboard.press("Escape");
+    await manager.page.getByRole("dialog").waitFor({ state: "hidden" });
+    expect(await close.evaluate((button) => button === document.activeElement)).toBe(true);
     await row.getByRole("button", { name: `Mark received ${reference}` }).click();
     await row.getByRole("button", { name: `Accept ${reference}` }).click();
     await row.getByRole("button", { name: `Start episode for ${reference}` }).click();

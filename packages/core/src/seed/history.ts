@@ -256,11 +256,11 @@ export async function seedDemoHistory(world: DemoWorld) {
     });
   }
   for (const hotspot of hotspots) {
-    for (let ago = lastDayAgo + 5; ago <= firstDayAgo; ago += random.between(9, 16)) {
+    for (let ago = lastDayAgo + 5; ago <= firstDayAgo; ago += random.between(11, 19)) {
       needleFinds.push({
         found_at: at(ago, "08:30"),
         hotspot,
-        count: random.between(2, 45),
+        count: random.between(1, 11),
         collected_by_email: outreach,
       });
     }

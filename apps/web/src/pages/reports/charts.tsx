@@ -183,10 +183,10 @@ export function ActivityChart({ report }: { report: HotspotActivityReport }) {
   const name = useId();
   return (
     <div>
-      <fieldset className="segmented report-measure">
+      <fieldset className="report-measure">
         <legend className="visually-hidden">Measure to chart</legend>
         {activityMeasures.map((option) => (
-          <label key={option.key} className="segment">
+          <label key={option.key}>
             <input
               type="radio"
               name={name}

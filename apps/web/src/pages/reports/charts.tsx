@@ -39,7 +39,7 @@ function plotted(value: Figure | Percent): number | null {
 
 /**
  * A chart with its summary for screen readers; the table beside it carries every figure, so the
- * drawing itself is hidden from them.
+ * drawing itself is hidden from them and takes no keyboard focus (no accessibility layer).
  */
 function ChartFrame({
   title,
@@ -91,7 +91,7 @@ export function FunnelChart({ report }: { report: FunnelReport }) {
         .join(", ")}
       values={data.map((d) => d.count)}
     >
-      <BarChart data={data} layout="vertical" margin={{ left: 8, right: 48 }}>
+      <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ left: 8, right: 48 }}>
         <CartesianGrid horizontal={false} strokeDasharray="3 3" />
         <XAxis type="number" allowDecimals={false} />
         <YAxis type="category" dataKey="stage" width={150} tick={{ fontSize: 13 }} />
@@ -120,7 +120,7 @@ export function OutcomesChart({ report }: { report: OutcomesReport }) {
         .join(", ")}
       values={data.flatMap((d) => [d.completed, d.sustained])}
     >
-      <BarChart data={data} margin={{ top: 8, right: 8 }}>
+      <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8 }}>
         <CartesianGrid vertical={false} strokeDasharray="3 3" />
         <XAxis dataKey="group" tick={{ fontSize: 13 }} />
         <YAxis unit="%" />
@@ -149,7 +149,7 @@ export function WaitingChart({ report }: { report: WaitingTimesReport }) {
         .join(", ")}
       values={data.map((d) => d.median)}
     >
-      <BarChart data={data} margin={{ top: 8, right: 8 }}>
+      <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8 }}>
         <CartesianGrid vertical={false} strokeDasharray="3 3" />
         <XAxis dataKey="service" tick={{ fontSize: 13 }} />
         <YAxis unit=" d" allowDecimals={false} />
@@ -206,7 +206,7 @@ export function ActivityChart({ report }: { report: HotspotActivityReport }) {
         )} a year before`}
         values={data.flatMap((d) => [d.current, d.yearBefore])}
       >
-        <LineChart data={data} margin={{ top: 8, right: 16 }}>
+        <LineChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="month" tick={{ fontSize: 13 }} />
           <YAxis allowDecimals={false} />
@@ -252,7 +252,7 @@ export function SafeguardingChart({ report }: { report: SafeguardingReport }) {
         .join(", ")}
       values={data.map((d) => d.all)}
     >
-      <LineChart data={data} margin={{ top: 8, right: 16 }}>
+      <LineChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="month" tick={{ fontSize: 13 }} />
         <YAxis allowDecimals={false} />

@@ -52,14 +52,12 @@ async function referenceData(db: Database) {
   await db
     .insert(services)
     .values({ organisationId: provider!.id, code: "opiate_treatment", name: "Opiate treatment" });
-  await db
-    .insert(keyworkers)
-    .values(
-      ["Aisha Khan", "Ben Carter", "Chloe Evans", "Dan Murphy"].map((name) => ({
-        name,
-        organisationId: provider!.id,
-      })),
-    );
+  await db.insert(keyworkers).values(
+    ["Aisha Khan", "Ben Carter", "Chloe Evans", "Dan Murphy"].map((name) => ({
+      name,
+      organisationId: provider!.id,
+    })),
+  );
 }
 
 function pathways(args: string[], env: Record<string, string>) {

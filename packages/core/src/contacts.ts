@@ -42,6 +42,39 @@ export function workerOf(actor: UserActor | SystemActor, loggedBy: LoggedBy | un
 
 type ContactRow = typeof contacts.$inferSelect;
 
+/** What a contact view names besides the contact row itself. */
+interface ViewLookups {
+  interventions: Pick<typeof contactInterventions.$inferSelect, "contactId" | "intervention" | "quantity">[];
+  hotspotName: Map<string, string>;
+  person: Map<string, { attributor: string; alias: string | null }>;
+  workerName: Map<string, string>;
+}
+
+function toContactView(row: ContactRow, lookups: ViewLookups) {
+  const { interventions, hotspotName, person, workerName } = lookups;
+  return {
+    id: row.id,
+    clientKey: row.clientKey,
+    occurredAt: row.occurredAt,
+    hotspotId: row.hotspotId,
+    hotspotName: row.hotspotId ? (hotspotName.get(row.hotspotId) ?? null) : null,
+    location: row.location,
+    lat: row.lat,
+    lng: row.lng,
+    contactType: row.contactType,
+    substances: row.substances,
+    safeguardingConcerns: row.safeguardingConcerns,
+    interventions: interventions
+      .filter((item) => item.contactId === row.id)
+      .map((item) => ({ intervention: item.intervention, quantity: item.quantity })),
+    notes: row.notes,
+    personId: row.personId,
+    personAttributor: row.personId ? (person.get(row.personId)?.attributor ?? null) : null,
+    personAlias: row.personId ? (person.get(row.personId)?.alias ?? null) : null,
+    workerName: workerName.get(row.workerId) ?? null,
+  };
+}
+
 /** Contacts as readers see them: hotspot name, person attributor and interventions filled in. */
 async function contactViews(tx: Executor, rows: ContactRow[]) {
   if (rows.length === 0) return [];
@@ -65,30 +98,13 @@ async function contactViews(tx: Executor, rows: ContactRow[]) {
       : [],
     await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, workerIds)),
   ];
-  const hotspotName = new Map(hotspotRows.map((row) => [row.id, row.name]));
-  const person = new Map(personRows.map((row) => [row.id, row]));
-  const workerName = new Map(workerRows.map((row) => [row.id, row.name]));
-  return rows.map((row) => ({
-    id: row.id,
-    clientKey: row.clientKey,
-    occurredAt: row.occurredAt,
-    hotspotId: row.hotspotId,
-    hotspotName: row.hotspotId ? (hotspotName.get(row.hotspotId) ?? null) : null,
-    location: row.location,
-    lat: row.lat,
-    lng: row.lng,
-    contactType: row.contactType,
-    substances: row.substances,
-    safeguardingConcerns: row.safeguardingConcerns,
-    interventions: interventionRows
-      .filter((item) => item.contactId === row.id)
-      .map((item) => ({ intervention: item.intervention, quantity: item.quantity })),
-    notes: row.notes,
-    personId: row.personId,
-    personAttributor: row.personId ? (person.get(row.personId)?.attributor ?? null) : null,
-    personAlias: row.personId ? (person.get(row.personId)?.alias ?? null) : null,
-    workerName: workerName.get(row.workerId) ?? null,
-  }));
+  const lookups: ViewLookups = {
+    interventions: interventionRows,
+    hotspotName: new Map(hotspotRows.map((row) => [row.id, row.name])),
+    person: new Map(personRows.map((row) => [row.id, row])),
+    workerName: new Map(workerRows.map((row) => [row.id, row.name])),
+  };
+  return rows.map((row) => toContactView(row, lookups));
 }
 export type ContactView = Awaited<ReturnType<typeof contactViews>>[number];
 
@@ -114,17 +130,23 @@ export async function logContact({
   const actor = requireRoleOrSystem(ctx.actor, ["outreach_worker"]);
   const worker = workerOf(actor, loggedBy);
   return ctx.db.transaction(async (tx) => {
-    const stored = await replayOf(tx, ctx, worker, input.clientKey);
+    // Both lookups in one round trip (postgres.js pipelines them on the transaction's connection);
+    // a resend is answered from the stored contact before the hotspot is checked, as always.
+    const [storedRows, hotspotRows] = await Promise.all([
+      tx.select().from(contacts).where(eq(contacts.clientKey, input.clientKey)),
+      input.hotspotId
+        ? tx
+            .select({ id: hotspots.id, name: hotspots.name })
+            .from(hotspots)
+            .where(eq(hotspots.id, input.hotspotId))
+        : Promise.resolve([]),
+    ]);
+    const stored = storedRows[0] ? await replay(tx, ctx, worker, storedRows[0]) : null;
     if (stored) return stored;
 
-    if (input.hotspotId) {
-      const [hotspot] = await tx
-        .select({ id: hotspots.id })
-        .from(hotspots)
-        .where(eq(hotspots.id, input.hotspotId));
-      if (!hotspot)
-        throw ValidationError.field("hotspotId", "That hotspot no longer exists; choose another.");
-    }
+    const hotspot = hotspotRows[0];
+    if (input.hotspotId && !hotspot)
+      throw ValidationError.field("hotspotId", "That hotspot no longer exists; choose another.");
     const known = input.personId ? await currentPerson(tx, input.personId, "personId") : null;
 
     // Insert first and let the unique client key decide who wins a race: the loser inserts nothing
@@ -152,8 +174,9 @@ export async function logContact({
 
     const trail: AuditRecord[] = [];
     let contact = inserted;
+    let person = known;
     if (input.newPerson) {
-      const person = await insertPerson(tx, ctx, actor, input.newPerson, "newPerson.");
+      person = await insertPerson(tx, ctx, actor, input.newPerson, "newPerson.");
       const [updated] = await tx
         .update(contacts)
         .set({ personId: person.id })
@@ -190,15 +213,32 @@ export async function logContact({
       }
     }
     await audit(tx, ctx, trail);
-    const [view] = await contactViews(tx, [contact]);
-    return { ...view!, replayed: false };
+    if (actor.kind !== "user") {
+      const [view] = await contactViews(tx, [contact]);
+      return { ...view!, replayed: false };
+    }
+    // Everything the view names was just written or read in this transaction: no need to read it back.
+    const view = toContactView(contact, {
+      interventions: input.interventions.map((item) => ({
+        contactId: contact.id,
+        intervention: item.intervention,
+        quantity: item.quantity ?? null,
+      })),
+      hotspotName: new Map(hotspot ? [[hotspot.id, hotspot.name]] : []),
+      person: new Map(person ? [[person.id, person]] : []),
+      workerName: new Map([[actor.userId, actor.name]]),
+    });
+    return { ...view, replayed: false };
   });
 }
 
 /** The stored contact for a client key, when this worker already sent it; a read, so audited. */
 async function replayOf(tx: Executor, ctx: Ctx, worker: LoggedBy, clientKey: string) {
   const [stored] = await tx.select().from(contacts).where(eq(contacts.clientKey, clientKey));
-  if (!stored) return null;
+  return stored ? replay(tx, ctx, worker, stored) : null;
+}
+
+async function replay(tx: Executor, ctx: Ctx, worker: LoggedBy, stored: ContactRow) {
   if (stored.workerId !== worker.userId) {
     throw new Conflict(
       "This contact's client key was already used by another worker; the device must make a new one.",

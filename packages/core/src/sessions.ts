@@ -127,19 +127,21 @@ async function refuseWhenRateLimited(db: Executor, email: string, address: strin
   }
 }
 
+const userColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  passwordHash: users.passwordHash,
+  disabledAt: users.disabledAt,
+  organisationId: organisations.id,
+  organisationName: organisations.name,
+  organisationKind: organisations.kind,
+};
+
 function userRows(db: Executor) {
   return db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      passwordHash: users.passwordHash,
-      disabledAt: users.disabledAt,
-      organisationId: organisations.id,
-      organisationName: organisations.name,
-      organisationKind: organisations.kind,
-    })
+    .select(userColumns)
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId));
 }
@@ -172,15 +174,15 @@ export async function resolveSession(
   at: Date = new Date(),
 ): Promise<UserActor | null> {
   const id = sessionIdOf(token, settings);
-  const [row] = await userRows(db)
+  // One round trip: this runs before every signed-in request.
+  const [row] = await db
+    .select({ ...userColumns, lastSeenAt: sessions.lastSeenAt })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .innerJoin(sessions, eq(sessions.userId, users.id))
     .where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
   if (!row) return null;
-  const [session] = await db
-    .select({ lastSeenAt: sessions.lastSeenAt })
-    .from(sessions)
-    .where(eq(sessions.id, id));
-  const idleMs = at.getTime() - (session?.lastSeenAt.getTime() ?? 0);
+  const idleMs = at.getTime() - row.lastSeenAt.getTime();
   if (row.disabledAt || idleMs > settings.idleMinutes * 60_000) {
     await db.update(sessions).set({ endedAt: at }).where(eq(sessions.id, id));
     return null;

@@ -54,6 +54,10 @@ export const referrals = pgTable(
     index("referrals_service_status_idx").on(t.serviceId, t.status),
     index("referrals_referring_user_idx").on(t.referringUserId, t.requestedAt),
     index("referrals_requested_at_idx").on(t.requestedAt),
+    // The waiting list walks open referrals oldest first: a few thousand among hundreds of thousands.
+    index("referrals_open_idx")
+      .on(t.requestedAt, t.id)
+      .where(sql`${t.status} in ('requested', 'received', 'accepted')`),
   ],
 );
 

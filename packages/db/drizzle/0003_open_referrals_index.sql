@@ -1,0 +1,1 @@
+CREATE INDEX "referrals_open_idx" ON "referrals" USING btree ("requested_at","id") WHERE "referrals"."status" in ('requested', 'received', 'accepted');

@@ -127,18 +127,21 @@ async function fill(db: Database) {
   });
 }
 
-function roundTrips(target: () => Promise<{ handle: DbHandle; dispose(): Promise<void> }>) {
+type Opened = { handle: DbHandle; dispose(): Promise<void> };
+
+function roundTrips(target: () => Promise<Opened>, source: () => Promise<Opened> = inPglite) {
   it("restores every table exactly, and identity numbers carry on where they stopped", async () => {
-    const source = await freshPglite();
+    const from = await source();
     const target1 = await target();
+    const sourceDb = from.handle;
     try {
-      await fill(source.db);
+      await fill(sourceDb.db);
       const file = path.join(tmp, `${randomBytes(4).toString("hex")}.jsonl.gz`);
-      const dumped = await backupDatabase(source.db, file);
+      const dumped = await backupDatabase(sourceDb.db, file);
       expect(dumped.referrals).toBe(2);
       const restored = await restoreDatabase(target1.handle.db, file);
       expect(restored).toEqual(dumped);
-      expect(await everyTable(target1.handle.db)).toEqual(await everyTable(source.db));
+      expect(await everyTable(target1.handle.db)).toEqual(await everyTable(sourceDb.db));
       // The next referral number follows the restored ones instead of colliding with them.
       const [person] = await target1.handle.db.select().from(people);
       const [organisation] = await target1.handle.db.select().from(organisations);
@@ -157,40 +160,43 @@ function roundTrips(target: () => Promise<{ handle: DbHandle; dispose(): Promise
         .returning();
       expect(next!.number).toBe(3);
     } finally {
-      await source.close();
+      await from.dispose();
       await target1.dispose();
     }
   });
 }
 
-describe("backup and restore", () => {
-  describe("into PGlite", () => {
-    roundTrips(async () => {
-      const handle = await freshPglite();
-      return { handle, dispose: () => handle.close() };
-    });
-  });
+async function inPglite(): Promise<Opened> {
+  const handle = await freshPglite();
+  return { handle, dispose: () => handle.close() };
+}
 
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  describe.runIf(adminUrl)("from PGlite into PostgreSQL", () => {
-    roundTrips(async () => {
-      const name = `pathways_restore_${randomBytes(5).toString("hex")}`;
-      const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database "${name}"`);
-      const url = new URL(adminUrl!);
-      url.pathname = `/${name}`;
-      const handle = await createDb({ url: url.toString() });
-      await handle.migrate();
-      return {
-        handle,
-        dispose: async () => {
-          await handle.close();
-          await admin.unsafe(`drop database "${name}" with (force)`);
-          await admin.end();
-        },
-      };
-    });
-  });
+const adminUrl = process.env.TEST_DATABASE_URL;
+
+/** A fresh, migrated PostgreSQL database of its own, dropped afterwards. */
+async function inPostgres(): Promise<Opened> {
+  const name = `pathways_restore_${randomBytes(5).toString("hex")}`;
+  const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(adminUrl!);
+  url.pathname = `/${name}`;
+  const handle = await createDb({ url: url.toString() });
+  await handle.migrate();
+  return {
+    handle,
+    dispose: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+describe("backup and restore", () => {
+  describe("from PGlite into PGlite", () => roundTrips(inPglite));
+  describe.runIf(adminUrl)("from PGlite into PostgreSQL", () => roundTrips(inPostgres));
+  describe.runIf(adminUrl)("from PostgreSQL into PostgreSQL", () => roundTrips(inPostgres, inPostgres));
+  describe.runIf(adminUrl)("from PostgreSQL into PGlite", () => roundTrips(inPglite, inPostgres));
 
   it("refuses to restore over data, and writes nothing", async () => {
     const source = await freshPglite();

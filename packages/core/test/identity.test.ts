@@ -36,11 +36,13 @@ describeDb("users, sessions and the audit log", (use) => {
     const userId = world.actors.outreach_worker.userId;
     await setUserDisabled({ ctx: world.ctxOf("admin"), input: { userId, disabled: true } });
     expect(await resolveSession(use().db, token, settings)).toBeNull();
-    await expect(signIn({ ctx: world.publicCtx, input: { email, password }, settings })).rejects.toBeInstanceOf(
-      Unauthenticated,
-    );
+    await expect(
+      signIn({ ctx: world.publicCtx, input: { email, password }, settings }),
+    ).rejects.toBeInstanceOf(Unauthenticated);
     await setUserDisabled({ ctx: world.ctxOf("admin"), input: { userId, disabled: false } });
-    await expect(signIn({ ctx: world.publicCtx, input: { email, password }, settings })).resolves.toMatchObject({
+    await expect(
+      signIn({ ctx: world.publicCtx, input: { email, password }, settings }),
+    ).resolves.toMatchObject({
       actor: { userId },
     });
   });
@@ -48,7 +50,10 @@ describeDb("users, sessions and the audit log", (use) => {
   it("does not let an admin lock themselves out", async () => {
     const world = await makeWorld(use().db);
     await expect(
-      setUserDisabled({ ctx: world.ctxOf("admin"), input: { userId: world.actors.admin.userId, disabled: true } }),
+      setUserDisabled({
+        ctx: world.ctxOf("admin"),
+        input: { userId: world.actors.admin.userId, disabled: true },
+      }),
     ).rejects.toBeInstanceOf(Conflict);
   });
 
@@ -62,9 +67,9 @@ describeDb("users, sessions and the audit log", (use) => {
     });
     expect(result.password).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}$/);
     expect(await resolveSession(use().db, token, settings)).toBeNull();
-    await expect(signIn({ ctx: world.publicCtx, input: { email, password }, settings })).rejects.toBeInstanceOf(
-      Unauthenticated,
-    );
+    await expect(
+      signIn({ ctx: world.publicCtx, input: { email, password }, settings }),
+    ).rejects.toBeInstanceOf(Unauthenticated);
     await expect(
       signIn({ ctx: world.publicCtx, input: { email, password: result.password! }, settings }),
     ).resolves.toBeTruthy();
@@ -81,12 +86,16 @@ describeDb("users, sessions and the audit log", (use) => {
       { action: "create", entity: "person", entityId: personA, personId: personA },
       { action: "read", entity: "person", entityId: personB, personId: personB },
     ]);
-    await audit(manager.db, { ...manager, actor: world.actors.treatment_manager }, {
-      action: "read",
-      entity: "person",
-      entityId: personA,
-      personId: personA,
-    });
+    await audit(
+      manager.db,
+      { ...manager, actor: world.actors.treatment_manager },
+      {
+        action: "read",
+        entity: "person",
+        entityId: personA,
+        personId: personA,
+      },
+    );
     await use()
       .db.insert(auditEvents)
       .values({
@@ -121,7 +130,10 @@ describeDb("users, sessions and the audit log", (use) => {
     const first = await searchAuditLog({ ctx: admin, input: { personId: personA, limit: 2 } });
     expect(first.events).toHaveLength(2);
     expect(first.nextCursor).not.toBeNull();
-    const second = await searchAuditLog({ ctx: admin, input: { personId: personA, cursor: first.nextCursor!, limit: 2 } });
+    const second = await searchAuditLog({
+      ctx: admin,
+      input: { personId: personA, cursor: first.nextCursor!, limit: 2 },
+    });
     expect(second.events).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     expect(new Set([...first.events, ...second.events].map((e) => e.id)).size).toBe(3);

@@ -1,8 +1,8 @@
+import { apiClient, pathwaysCli, startServerProcess } from "@pathways/bench";
 import { demoPassword } from "@pathways/core";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort, privateCluster } from "../src/cluster.ts";
-import { apiClient, pathwaysCli, startServerProcess } from "@pathways/bench";
 import { contactInput, statusOf, waitUntil } from "./helpers.ts";
 
 type Cluster = Awaited<ReturnType<typeof privateCluster>>;

@@ -229,7 +229,7 @@ if (only.has("reports") || only.has("pages") || only.has("memory")) {
     }, 100);
     try {
       await callerFor(database, "commissioner@demo.pathways");
-      if (only.has("reports") || only.has("memory")) {
+      if (only.has("reports")) {
         console.log(`\nReports on ${label[driver]}`);
         reportFigures[driver] = await benchReports(database, localDay(new Date()), Math.max(runs, 5));
       }
@@ -303,7 +303,7 @@ if (only.has("memory")) {
     );
   if (drivers.includes("pglite")) {
     lines.push(
-      `| this process holding PGlite with the ${scale} data set while it ran the reports and pages | ${pgliteRss.toFixed(0)} |`,
+      `| the bench process holding PGlite with the ${scale} data set while it ran ${only.has("reports") ? "the reports and pages" : "the page procedures"} | ${pgliteRss.toFixed(0)} |`,
     );
   }
   write(

@@ -18,6 +18,7 @@ export * from "./referrals.ts";
 export * from "./reports/index.ts";
 export * from "./rights.ts";
 export * from "./seed/demo.ts";
+export { makeRandom, type Random } from "./seed/random.ts";
 export * from "./sessions.ts";
 export * from "./sql-errors.ts";
 export * from "./users.ts";

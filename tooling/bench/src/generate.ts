@@ -1,6 +1,14 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { addDays, type Ctx, isDatabaseEmpty, localDay, seedDemo } from "@pathways/core";
+import {
+  addDays,
+  type Ctx,
+  isDatabaseEmpty,
+  localDay,
+  makeRandom,
+  type Random,
+  seedDemo,
+} from "@pathways/core";
 import {
   contactInterventions,
   contacts,
@@ -28,7 +36,6 @@ import type {
   SubstanceGroup,
 } from "@pathways/validators/codes";
 import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
-import { makeRandom, type Random } from "./random.ts";
 
 /** Sizes of the synthetic data sets. `city` is a city of 150,000 over five years (issue 10). */
 export const scalePresets = {
@@ -252,7 +259,7 @@ export async function generateCity({
     const id = random.uuid();
     const first = letter(random);
     const surname = letter(random);
-    const dob = addDays("1960-01-01", random.int(0, 45 * 365));
+    const dob = addDays("1960-01-01", random.between(0, 45 * 365));
     const sex = random.pick(["male", "male", "male", "female", "female", "unknown", "other"] as const);
     personIds.push(id);
     personHome.push(random.weighted(hotspotWeights));
@@ -266,7 +273,7 @@ export async function generateCity({
       date_of_birth: dob,
       sex,
       alias: random.chance(0.3) ? `Street name ${i}` : null,
-      partial_postcode: `OX${random.int(1, 4)} ${random.int(1, 9)}`,
+      partial_postcode: `OX${random.between(1, 4)} ${random.between(1, 9)}`,
       created_at: `${startDay}T09:00:00Z`,
     });
   }
@@ -367,7 +374,7 @@ export async function generateCity({
         : Math.round(perDay * seasonal * (0.8 + random.next() * 0.4));
     for (let n = 0; n < due && contactNumber < preset.contacts; n++, contactNumber++) {
       const id = random.uuid();
-      const occurredAt = `${day}T${String(random.int(10, 21)).padStart(2, "0")}:${String(random.int(0, 59)).padStart(2, "0")}:00Z`;
+      const occurredAt = `${day}T${String(random.between(10, 21)).padStart(2, "0")}:${String(random.between(0, 59)).padStart(2, "0")}:00Z`;
       const named = random.chance(0.85);
       const person = named ? pickPerson(cumulative, random) : -1;
       const hotspot =
@@ -403,7 +410,7 @@ export async function generateCity({
           await interventionWriter.add({
             contact_id: id,
             intervention,
-            quantity: quantity ? random.int(quantity[0], quantity[1]) : null,
+            quantity: quantity ? random.between(quantity[0], quantity[1]) : null,
           });
         }
       }
@@ -443,7 +450,7 @@ export async function generateCity({
     occurredAt: string;
   }) {
     const service = pickWeighted(serviceWeights, random);
-    const requestedDay = Math.min(d + random.int(0, 3), totalDays - 1);
+    const requestedDay = Math.min(d + random.between(0, 3), totalDays - 1);
     const requestedAt = `${addDays(startDay, requestedDay)}${occurredAt.slice(10)}`;
     const group = groupOfService[service];
     const representation = group !== undefined && requestedDay - lastSuccess[person]! <= 182;
@@ -468,7 +475,7 @@ export async function generateCity({
               ? "services_no_longer_needed"
               : null;
     // Waiting: most within a fortnight, a tail past the 21-day national measure.
-    const waiting = random.chance(0.15) ? random.int(22, 60) : random.int(0, 21);
+    const waiting = random.chance(0.15) ? random.between(22, 60) : random.between(0, 21);
     const startDayIndex = Math.min(requestedDay + waiting, totalDays - 1);
     const changedAt = `${addDays(startDay, starts ? startDayIndex : Math.min(requestedDay + 2, totalDays - 1))}T12:00:00Z`;
     await referralWriter.add({
@@ -504,7 +511,7 @@ export async function generateCity({
       });
     }
     if (!starts || !group) return 0;
-    const length = random.int(30, 420);
+    const length = random.between(30, 420);
     const dischargeIndex = startDayIndex + length;
     const discharged = dischargeIndex < totalDays;
     const reason = discharged ? pickWeighted(dischargeWeights, random) : null;
@@ -560,9 +567,9 @@ export async function generateCity({
       await needleWriter.add({
         id: random.uuid(),
         client_key: `scale-needles-${seed}-${d}-${h}`,
-        found_at: `${addDays(startDay, d + random.int(0, 6))}T09:30:00Z`,
+        found_at: `${addDays(startDay, d + random.between(0, 6))}T09:30:00Z`,
         hotspot_id: hotspotRows[h]!.id,
-        count: random.int(1, 25),
+        count: random.between(1, 25),
         collected_by_user_id: worker!.id,
         organisation_id: worker!.organisationId,
       });
@@ -582,7 +589,7 @@ export async function generateCity({
 }
 
 function letter(random: Random): string {
-  return String.fromCharCode(65 + random.int(0, 25));
+  return String.fromCharCode(65 + random.between(0, 25));
 }
 
 function pickWeighted<T>(pairs: readonly [T, number][], random: Random): T {

@@ -5,5 +5,4 @@ export {
   type Scale,
   scalePresets,
 } from "./generate.ts";
-export { makeRandom, type Random } from "./random.ts";
 export { apiClient, pathwaysCli, startServerProcess } from "./server-process.ts";

@@ -11,23 +11,7 @@ import type {
 import { addDays, localDay } from "../calendar.ts";
 import { importHistoricalData } from "../import/historical.ts";
 import { type DemoWorld, demoUsers } from "./demo.ts";
-
-/** The same generator on every run, so every demo database has the same history. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    chance: (p: number) => next() < p,
-    between: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  };
-}
+import { makeRandom } from "./random.ts";
 
 /** A CSV row by column; an undefined cell is left empty. */
 type Row = Record<string, string | number | undefined>;
@@ -60,7 +44,7 @@ const serviceFor: Record<SubstanceGroup, ServiceCode> = {
  * days have passed, and figures large enough not to be hidden.
  */
 export async function seedDemoHistory(world: DemoWorld) {
-  const random = generator(2016);
+  const random = makeRandom(2016);
   const today = localDay(world.today);
   const day = (daysAgo: number) => addDays(today, -daysAgo);
   const at = (daysAgo: number, time: string) => `${day(daysAgo)} ${time}`;

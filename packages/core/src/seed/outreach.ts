@@ -12,23 +12,7 @@ import type { Ctx } from "../context.ts";
 import { logNeedleFind } from "../needle-finds.ts";
 import { createPerson, mergePeople, recordConsent, resolveSafeguardingFlag } from "../people.ts";
 import type { DemoWorld } from "./demo.ts";
-
-/** A small deterministic generator, so every demo database holds the same year of outreach. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    chance: (p: number) => next() < p,
-    between: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  };
-}
+import { makeRandom } from "./random.ts";
 
 interface DemoPerson {
   person: PersonInput;
@@ -420,7 +404,7 @@ const notesBySubstance: Partial<Record<Substance, string[]>> = {
  * one duplicate merged (so the person page shows a merge that can be undone), and needle finds.
  */
 export async function seedDemoOutreach(world: DemoWorld) {
-  const random = generator(20260401);
+  const random = makeRandom(20260401);
   const loggedBy = {
     userId: world.userIds.outreach_worker!,
     organisationId: world.organisationIds.taskforce!,

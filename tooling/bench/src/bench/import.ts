@@ -6,10 +6,10 @@ import { randomUUID } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { makeRandom } from "@pathways/core";
 import { createDb, type DbHandle, queryRows, sql } from "@pathways/db";
 import { attributorOf } from "@pathways/validators";
 import { copyRows } from "../generate.ts";
-import { makeRandom } from "../random.ts";
 import { pathwaysCli } from "../server-process.ts";
 import { databaseUrl, withAdmin } from "./datasets.ts";
 
@@ -105,14 +105,14 @@ export async function benchImport(driver: "postgres" | "pglite", adminUrl: strin
       sex: "male" | "female";
     }[] = [];
     for (let i = 0; i < peopleCount; i++) {
-      const dob = new Date(Date.UTC(1965, 0, 1) + random.int(0, 40 * 365) * 86_400_000)
+      const dob = new Date(Date.UTC(1965, 0, 1) + random.between(0, 40 * 365) * 86_400_000)
         .toISOString()
         .slice(0, 10);
       people.push({
         ref: `p${i}`,
         id: randomUUID(),
-        first: String.fromCharCode(65 + random.int(0, 25)),
-        surname: String.fromCharCode(65 + random.int(0, 25)),
+        first: String.fromCharCode(65 + random.between(0, 25)),
+        surname: String.fromCharCode(65 + random.between(0, 25)),
         dob,
         sex: random.chance(0.7) ? "male" : "female",
       });
@@ -121,13 +121,13 @@ export async function benchImport(driver: "postgres" | "pglite", adminUrl: strin
     const substances = ["heroin", "crack", "alcohol", "cannabis", "cocaine"];
     const contactRows = Array.from({ length: contactCount }, (_, i) => {
       const at = new Date(
-        Date.UTC(2024, 0, 1) + random.int(0, 600) * 86_400_000 + random.int(10, 21) * 3_600_000,
+        Date.UTC(2024, 0, 1) + random.between(0, 600) * 86_400_000 + random.between(10, 21) * 3_600_000,
       );
       return {
         ref: `c${i}`,
         at: at.toISOString().replace(".000", ""),
-        hotspot: hotspotRows[random.int(0, hotspotRows.length - 1)]!,
-        person: random.chance(0.85) ? people[random.int(0, people.length - 1)]! : null,
+        hotspot: hotspotRows[random.between(0, hotspotRows.length - 1)]!,
+        person: random.chance(0.85) ? people[random.between(0, people.length - 1)]! : null,
         type: random.pick(types),
         substance: random.pick(substances),
       };

@@ -1,4 +1,4 @@
-/** mulberry32: a small, fast PRNG, so a seed gives the same city every time. */
+/** mulberry32: a small, fast PRNG, so a seed gives the same data every time (demo seeds, scale generator). */
 export function makeRandom(seed: number) {
   let state = seed >>> 0;
   const next = () => {
@@ -10,7 +10,7 @@ export function makeRandom(seed: number) {
   };
   return {
     next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    between: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
     chance: (p: number) => next() < p,
     pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
     /** Picks index i with weight w[i]. */

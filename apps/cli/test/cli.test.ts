@@ -158,8 +158,9 @@ describe("pathways CLI", { timeout: 120_000 }, () => {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 100_000);
       child.stdout.on("data", () => {
+        // The banner may arrive in several chunks: wait for its last line.
         const match = /running at (http:\/\/\S+)/.exec(stdout);
-        if (match) {
+        if (match && stdout.includes("Press Ctrl+C to stop.")) {
           clearTimeout(timer);
           resolve(match[1]!);
         }

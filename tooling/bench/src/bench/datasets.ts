@@ -68,6 +68,8 @@ export async function postgresDataset(adminUrl: string, scale: Scale, seed: numb
   if (exists && reuse) {
     const probe = await createDb({ url, maxConnections: 1 });
     ready = await hasData(probe);
+    // A kept data set gets the migrations added since it was generated.
+    if (ready) await probe.migrate();
     await probe.close();
   }
   if (!ready) {
@@ -102,6 +104,7 @@ export async function pgliteDataset(scale: Scale, seed: number, reuse: boolean) 
   if (reuse && existsSync(dataDir)) {
     const probe = await createDb({ dataDir });
     ready = await hasData(probe);
+    if (ready) await probe.migrate();
     await probe.close();
   }
   if (!ready) {

@@ -2,8 +2,14 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { ImportRejected, importHistoricalData } from "@pathways/core";
 import { openDatabase, type ServerConfig } from "@pathways/server";
-import { type ImportFile, type ImportInput, type ImportProblem, importFiles } from "@pathways/validators";
-import { CsvError, parse } from "csv-parse/sync";
+import {
+  type ImportFile,
+  type ImportInput,
+  type ImportProblem,
+  type ImportRecord,
+  importFiles,
+} from "@pathways/validators";
+import { CsvError, type Options, parse } from "csv-parse/sync";
 import { type Output, UsageError } from "./commands.ts";
 
 export const importUsage = `pathways import <folder>
@@ -20,22 +26,25 @@ function describe(problem: ImportProblem): string {
 
 /** Reads one CSV file into a header and records that remember their line; syntax errors become problems. */
 function readCsv(file: ImportFile, text: string, problems: ImportProblem[]) {
+  let header: string[] | null = null;
   try {
-    // With `info`, each row comes with where it ended in the file (csv-parse's types miss this).
-    const rows = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-    const [header, ...data] = rows;
-    if (!header) return { header: [], records: [] };
-    const columns = header.record.map((name) => name.trim().toLowerCase());
-    return {
-      header: columns,
-      records: data.map(({ record, info }) => ({
-        line: info.lines,
-        values: Object.fromEntries(columns.map((column, index) => [column, record[index] ?? ""])),
-      })),
+    // Each record is built as it is parsed, with the line it ended on.
+    const options: Options<ImportRecord, string[]> = {
+      bom: true,
+      skip_empty_lines: true,
+      on_record: (record, context) => {
+        if (!header) {
+          header = record.map((name) => name.trim().toLowerCase());
+          return null;
+        }
+        const values: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) values[header[i]!] = record[i] ?? "";
+        return { line: context.lines, values };
+      },
     };
+    // The sync parser's overloads type on_record's result only together with `columns`.
+    const records = parse(text, options as unknown as Options) as unknown as ImportRecord[];
+    return { header: header ?? [], records };
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = (error as CsvError & { lines?: number }).lines ?? 0;
@@ -52,21 +61,24 @@ export async function importFolder(
   if (!folder) throw new UsageError(`Which folder? ${importUsage}`);
   if (!existsSync(folder) || !statSync(folder).isDirectory())
     throw new UsageError(`${folder} is not a folder`);
+  const present = importFiles.filter((file) => existsSync(path.join(folder, `${file}.csv`)));
+  if (present.length === 0) {
+    throw new UsageError(`${folder} has none of ${importFiles.map((file) => `${file}.csv`).join(", ")}`);
+  }
+  // Opening the database (PGlite compiles its WebAssembly meanwhile) overlaps reading the files.
+  const opening = openDatabase(config);
   const input: ImportInput = {};
   const problems: ImportProblem[] = [];
-  for (const file of importFiles) {
-    const location = path.join(folder, `${file}.csv`);
-    if (!existsSync(location)) continue;
-    const content = readCsv(file, readFileSync(location, "utf8"), problems);
+  for (const file of present) {
+    const content = readCsv(file, readFileSync(path.join(folder, `${file}.csv`), "utf8"), problems);
     if (content) input[file] = content;
     output.out(`Read ${file}.csv: ${(content?.records.length ?? 0).toLocaleString("en-GB")} rows`);
   }
-  if (Object.keys(input).length === 0 && problems.length === 0) {
-    throw new UsageError(`${folder} has none of ${importFiles.map((file) => `${file}.csv`).join(", ")}`);
+  if (problems.length > 0) {
+    await opening.then((database) => database.close()).catch(() => {});
+    return refuse(problems, output);
   }
-  if (problems.length > 0) return refuse(problems, output);
-
-  const database = await openDatabase(config);
+  const database = await opening;
   try {
     await database.migrate();
     const counts = await importHistoricalData({

@@ -19,6 +19,22 @@ export interface AuditRecord {
   personId?: string | null;
 }
 
+/** The audit_events rows for records done by the context's actor. */
+export function auditEventRows(ctx: Ctx, records: AuditRecord[]): (typeof auditEvents.$inferInsert)[] {
+  const { actor } = ctx;
+  return records.map((record) => ({
+    actorKind: actor.kind,
+    actorUserId: actor.kind === "user" ? actor.userId : null,
+    actorName: actorName(actor),
+    organisationId: actor.kind === "user" ? actor.organisationId : null,
+    action: record.action,
+    entity: record.entity,
+    entityId: record.entityId,
+    personId: record.personId ?? null,
+    requestId: ctx.requestId ?? null,
+  }));
+}
+
 /**
  * Writes audit events on the executor the verb is using, so they commit or roll back with the change
  * and a failed audit write fails the verb.
@@ -26,18 +42,5 @@ export interface AuditRecord {
 export async function audit(tx: Executor, ctx: Ctx, records: AuditRecord | AuditRecord[]): Promise<void> {
   const list = Array.isArray(records) ? records : [records];
   if (list.length === 0) return;
-  const { actor } = ctx;
-  await tx.insert(auditEvents).values(
-    list.map((record) => ({
-      actorKind: actor.kind,
-      actorUserId: actor.kind === "user" ? actor.userId : null,
-      actorName: actorName(actor),
-      organisationId: actor.kind === "user" ? actor.organisationId : null,
-      action: record.action,
-      entity: record.entity,
-      entityId: record.entityId,
-      personId: record.personId ?? null,
-      requestId: ctx.requestId ?? null,
-    })),
-  );
+  await tx.insert(auditEvents).values(auditEventRows(ctx, list));
 }

@@ -1,6 +1,7 @@
 export * from "drizzle-orm/sql";
 export * from "./backup.ts";
 export * from "./client.ts";
+export * from "./copy.ts";
 export { DataDirInUseError } from "./lock.ts";
 export * as schema from "./schema/index.ts";
 export * from "./schema/index.ts";

@@ -1,11 +1,27 @@
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { afterAll, describe, expect, it } from "vitest";
-import { auditEvents, createDb, DataDirInUseError, type DbHandle, organisations, sql } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  auditEvents,
+  contacts,
+  copyInto,
+  copyRows,
+  copyValue,
+  createDb,
+  DataDirInUseError,
+  type DbHandle,
+  eq,
+  hotspots,
+  organisations,
+  people,
+  personMerges,
+  sql,
+  users,
+} from "../src/index.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pathways-db-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -62,11 +78,140 @@ function migrationChecks(open: () => Promise<{ handle: DbHandle; dispose(): Prom
   });
 }
 
-describe("createDb on PGlite", () => {
-  migrationChecks(async () => {
-    const handle = await createDb({ dataDir: "memory://" });
-    return { handle, dispose: () => handle.close() };
+async function inPglite() {
+  const handle = await createDb({ dataDir: "memory://" });
+  return { handle, dispose: () => handle.close() };
+}
+
+describe("copyValue", () => {
+  it("writes COPY's text format: \\N for null, escaped tabs, newlines and backslashes, quoted array items", () => {
+    expect(copyValue(null)).toBe("\\N");
+    expect(copyValue(undefined)).toBe("\\N");
+    expect(copyValue(true)).toBe("t");
+    expect(copyValue(2.5)).toBe("2.5");
+    expect(copyValue("a\tb\nc\\d\re")).toBe("a\\tb\\nc\\\\d\\re");
+    expect(copyValue(new Date("2024-05-01T20:30:00Z"))).toBe("2024-05-01T20:30:00.000Z");
+    expect(copyValue(["heroin", "crack"])).toBe("{heroin,crack}");
+    expect(copyValue(["a b", 'say "hi"', "", "NULL", "x,y"])).toBe(
+      '{"a b","say \\\\"hi\\\\"","","NULL","x,y"}',
+    );
+    expect(copyValue({ people: ["x"] })).toBe('{"people":["x"]}');
   });
+});
+
+/** COPY on each driver, on a fresh migrated database: values as Drizzle writes them, errors, rollback. */
+function copyChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<void> }>) {
+  let handle: DbHandle;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ handle, dispose } = await open());
+    await handle.migrate();
+  }, 60_000);
+  afterAll(() => dispose());
+
+  it("copies rows keyed as Drizzle inserts take them, with the values Drizzle would write", async () => {
+    const { db } = handle;
+    const [organisation] = await db
+      .insert(organisations)
+      .values({ name: `Copy test ${randomUUID()}`, kind: "taskforce" })
+      .returning();
+    const [worker] = await db
+      .insert(users)
+      .values({
+        organisationId: organisation!.id,
+        email: `${randomUUID()}@example.org`,
+        name: "Sam",
+        role: "outreach_worker",
+        passwordHash: "x",
+      })
+      .returning();
+    const personIds = [randomUUID(), randomUUID()];
+    await copyInto(
+      db,
+      people,
+      personIds.map((id, i) => ({
+        id,
+        attributor: `AB-1990-01-0${i + 1}-M`,
+        firstInitial: "A",
+        surnameInitial: "B",
+        dateOfBirth: `1990-01-0${i + 1}`,
+        sex: "male" as const,
+        alias: i === 0 ? "Tab\there, new\nline, back\\slash" : null,
+      })),
+    );
+    const read = await db.select().from(people).where(eq(people.id, personIds[0]!));
+    expect(read[0]).toMatchObject({ alias: "Tab\there, new\nline, back\\slash", dateOfBirth: "1990-01-01" });
+    // A column no row gives keeps its default.
+    expect(read[0]!.createdAt).toBeInstanceOf(Date);
+
+    const contactId = randomUUID();
+    await copyInto(db, contacts, [
+      {
+        id: contactId,
+        clientKey: `copy-${contactId}`,
+        occurredAt: new Date("2024-05-01T20:30:00Z"),
+        location: "Cowley Road",
+        lat: 51.74,
+        workerId: worker!.id,
+        organisationId: organisation!.id,
+        personId: personIds[0]!,
+        contactType: "street_outreach",
+        substances: ["heroin", "crack"],
+        safeguardingConcerns: [],
+      },
+    ]);
+    const [contact] = await db.select().from(contacts).where(eq(contacts.id, contactId));
+    expect(contact).toMatchObject({
+      occurredAt: new Date("2024-05-01T20:30:00Z"),
+      hotspotId: null,
+      lat: 51.74,
+      lng: null,
+      substances: ["heroin", "crack"],
+      safeguardingConcerns: [],
+    });
+
+    await copyInto(db, personMerges, [
+      { survivorId: personIds[0]!, mergedId: personIds[1]!, moved: { contacts: [contactId] } },
+    ]);
+    const [merge] = await db.select().from(personMerges).where(eq(personMerges.mergedId, personIds[1]!));
+    expect(merge!.moved).toEqual({ contacts: [contactId] });
+  });
+
+  it("writes on an open transaction's connection, so the rows roll back with it", async () => {
+    const { db } = handle;
+    const name = `Rolled back ${randomUUID()}`;
+    await expect(
+      db.transaction(async (tx) => {
+        await copyInto(tx, hotspots, [{ name, lat: 51.7, lng: -1.2 }]);
+        const seen = await tx.select().from(hotspots).where(eq(hotspots.name, name));
+        expect(seen).toHaveLength(1);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(await db.select().from(hotspots).where(eq(hotspots.name, name))).toEqual([]);
+  });
+
+  it("fails on a bad row, writing none of the batch, and leaves the connection usable", async () => {
+    const { db } = handle;
+    const count = () => db.select({ n: sql<number>`count(*)::int` }).from(auditEvents);
+    const before = await count();
+    const rows = "system\tcopy\tcreate\tperson\tp1\nnobody\tcopy\tcreate\tperson\tp2\n";
+    const columns = ["actor_kind", "actor_name", "action", "entity", "entity_id"];
+    await expect(copyRows(db, "audit_events", columns, rows)).rejects.toThrow(/actor_kind/);
+    // Inside a transaction: the error comes back (not a hang) and the transaction rolls back.
+    await expect(
+      db.transaction(async (tx) => {
+        await copyRows(tx, "audit_events", columns, "system\tcopy\tcreate\tperson\tp0\n");
+        await copyRows(tx, "audit_events", columns, rows);
+      }),
+    ).rejects.toThrow(/actor_kind/);
+    expect(await count()).toEqual(before);
+  });
+}
+
+describe("createDb on PGlite", () => {
+  migrationChecks(inPglite);
+  copyChecks(inPglite);
 
   it("keeps data in its directory across reopenings", async () => {
     const dataDir = path.join(tmp, "persist");
@@ -118,23 +263,28 @@ describe("createDb on PGlite", () => {
 });
 
 const adminUrl = process.env.TEST_DATABASE_URL;
+
+/** A new, empty PostgreSQL database of its own, dropped afterwards. */
+async function inPostgres() {
+  const name = `pathways_dbtest_${randomBytes(5).toString("hex")}`;
+  const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(adminUrl!);
+  url.pathname = `/${name}`;
+  const handle = await createDb({ url: url.toString() });
+  return {
+    handle,
+    dispose: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
 describe.runIf(adminUrl)("createDb on PostgreSQL", () => {
-  migrationChecks(async () => {
-    const name = `pathways_dbtest_${randomBytes(5).toString("hex")}`;
-    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    const url = new URL(adminUrl!);
-    url.pathname = `/${name}`;
-    const handle = await createDb({ url: url.toString() });
-    return {
-      handle,
-      dispose: async () => {
-        await handle.close();
-        await admin.unsafe(`drop database "${name}" with (force)`);
-        await admin.end();
-      },
-    };
-  });
+  migrationChecks(inPostgres);
+  copyChecks(inPostgres);
 
   it("reports an unreachable server as not ready instead of hanging", async () => {
     const handle = await createDb({ url: "postgres://nobody@127.0.0.1:1/none" });

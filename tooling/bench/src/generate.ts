@@ -1,5 +1,3 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import {
   addDays,
   type Ctx,
@@ -12,6 +10,8 @@ import {
 import {
   contactInterventions,
   contacts,
+  copyRows,
+  copyValue,
   type Database,
   episodes,
   hotspots,
@@ -137,46 +137,15 @@ export interface GeneratedCounts {
 
 const batchSize = 50_000;
 
-/** One value in PostgreSQL's COPY text format. */
-function copyValue(value: unknown): string {
-  if (value === null || value === undefined) return "\\N";
-  if (typeof value === "boolean") return value ? "t" : "f";
-  if (typeof value === "number") return String(value);
-  // Code-list arrays only: their values are plain words and need no quoting.
-  if (Array.isArray(value)) return `{${value.join(",")}}`;
-  return String(value).replace(/[\\\t\n\r]/g, (c) =>
-    c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
-  );
-}
-
 /**
- * Rows into a table with COPY, the fastest way in on either driver: postgres.js streams to
- * `COPY ... FROM STDIN`, PGlite reads `COPY ... FROM '/dev/blob'`. Rows are written in the order
- * they were generated, so a seed gives the same data on both.
+ * Rows into a table in batches through COPY, in the order they were generated, so a seed gives the
+ * same data on both drivers.
  */
-export async function copyRows(db: Database, table: string, columns: string, text: string) {
-  const statement = `copy "${table}" (${columns}) from`;
-  // drizzle keeps the driver's client at $client: a postgres.js `sql` function or a PGlite instance.
-  const client = (db as unknown as { $client: unknown }).$client;
-  if (typeof client === "function" && "unsafe" in client) {
-    const postgresClient = client as unknown as {
-      unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> };
-    };
-    const writable = await postgresClient.unsafe(`${statement} stdin`).writable();
-    await pipeline(Readable.from([text]), writable);
-  } else {
-    const pglite = client as { query(q: string, p: unknown[], o: { blob: Blob }): Promise<unknown> };
-    await pglite.query(`${statement} '/dev/blob'`, [], { blob: new Blob([text]) });
-  }
-}
-
-/** Rows into a table in batches through COPY. */
 class BatchWriter {
   private lines: string[] = [];
   written = 0;
   private readonly name: string;
   private readonly columnNames: string[];
-  private readonly columns: string;
   constructor(
     private readonly db: Database,
     table: PgTable,
@@ -186,7 +155,6 @@ class BatchWriter {
   ) {
     this.name = getTableConfig(table).name;
     this.columnNames = columnNames;
-    this.columns = columnNames.map((c) => `"${c}"`).join(", ");
   }
   async add(row: Record<string, unknown>) {
     this.lines.push(this.columnNames.map((c) => copyValue(row[c])).join("\t"));
@@ -197,7 +165,7 @@ class BatchWriter {
     for (const writer of this.after) await writer.flush();
     const lines = this.lines;
     this.lines = [];
-    await copyRows(this.db, this.name, this.columns, `${lines.join("\n")}\n`);
+    await copyRows(this.db, this.name, this.columnNames, `${lines.join("\n")}\n`);
     this.written += lines.length;
   }
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import {
+  auditEvents,
   contactInterventions,
   contacts,
+  copyInto,
   type Executor,
   episodes,
   hotspots as hotspotTable,
-  inArray,
   keyworkers,
   needleFinds,
   organisations,
@@ -40,7 +41,7 @@ import {
   treatmentServiceCodes,
 } from "@pathways/validators/codes";
 import type { z } from "zod";
-import { audit } from "../audit.ts";
+import { auditEventRows } from "../audit.ts";
 import { localDay } from "../calendar.ts";
 import type { Ctx } from "../context.ts";
 import { ValidationError } from "../errors.ts";
@@ -66,7 +67,10 @@ export interface ImportProgress {
 
 export type ImportCounts = Record<ImportFile, number>;
 
+/** Keys per lookup and ids per update statement. */
 const batchSize = 500;
+/** Rows per COPY: a progress line every 10,000 rows, and the text of one batch at a time in memory. */
+const copyBatchSize = 10_000;
 /** Stands in for a reference that did not resolve, so the rest of the row is still checked. */
 const unresolved = "00000000-0000-4000-8000-000000000000";
 
@@ -161,7 +165,7 @@ type NeedleFindRow = typeof needleFinds.$inferInsert;
  * Every row is checked with the same zod schemas the app uses, and every reference (hotspot,
  * provider, service, worker, person, contact, referral) is resolved, before anything is written; one
  * bad value anywhere refuses the whole import with the file, line and column of each problem. Then
- * everything is written in one transaction, with an audit event per person-level record.
+ * everything is written with COPY in one transaction, with an audit event per person-level record.
  */
 export async function importHistoricalData({
   ctx,
@@ -707,51 +711,53 @@ export async function importHistoricalData({
   }
 
   return ctx.db.transaction(async (tx) => {
-    const txCtx = { ...ctx, db: tx };
-    const write = async <T>(file: ImportFile, rows: T[], insert: (batch: T[]) => Promise<unknown>) => {
-      for (let i = 0; i < rows.length; i += batchSize) {
-        await insert(rows.slice(i, i + batchSize));
-        progress(file, "written", Math.min(i + batchSize, rows.length));
+    // COPY, the fastest way in on both drivers, on the transaction's connection: every row was checked
+    // above, and if anything still fails (a key another writer took meanwhile) the whole import rolls back.
+    const write = async <T>(file: ImportFile, rows: T[], copy: (batch: T[]) => Promise<unknown>) => {
+      for (let i = 0; i < rows.length; i += copyBatchSize) {
+        await copy(rows.slice(i, i + copyBatchSize));
+        progress(file, "written", Math.min(i + copyBatchSize, rows.length));
       }
     };
-    await write("people", personRows, async (batch) => {
-      await tx.insert(people).values(batch);
-      await audit(
+    const audited = (entity: string, batch: { id: string; personId?: string | null }[]) =>
+      copyInto(
         tx,
-        txCtx,
-        batch.map((p) => ({ action: "create", entity: "person", entityId: p.id, personId: p.id })),
+        auditEvents,
+        auditEventRows(
+          ctx,
+          batch.map((row) => ({ action: "create", entity, entityId: row.id, personId: row.personId })),
+        ),
+      );
+    await write("people", personRows, async (batch) => {
+      await copyInto(tx, people, batch);
+      await audited(
+        "person",
+        batch.map((person) => ({ id: person.id, personId: person.id })),
       );
     });
     await write("contacts", contactRows, async (batch) => {
-      await tx.insert(contacts).values(batch);
-      const ids = new Set(batch.map((c) => c.id));
-      const items = interventionRows.filter((item) => ids.has(item.contactId));
-      if (items.length) await tx.insert(contactInterventions).values(items);
-      await audit(
-        tx,
-        txCtx,
-        batch.map((c) => ({ action: "create", entity: "contact", entityId: c.id, personId: c.personId })),
-      );
+      await copyInto(tx, contacts, batch);
+      await audited("contact", batch);
     });
+    for (let i = 0; i < interventionRows.length; i += copyBatchSize) {
+      await copyInto(tx, contactInterventions, interventionRows.slice(i, i + copyBatchSize));
+    }
     await write("referrals", referralRows, async (batch) => {
-      await tx.insert(referrals).values(batch.map(({ line: _line, ...row }) => row));
-      const ids = new Set(batch.map((r) => r.id));
-      await tx.insert(referralEvents).values(referralEventRows.filter((event) => ids.has(event.referralId)));
-      await audit(
+      await copyInto(
         tx,
-        txCtx,
-        batch.map((r) => ({ action: "create", entity: "referral", entityId: r.id, personId: r.personId })),
+        referrals,
+        batch.map(({ line: _line, ...row }) => row),
       );
+      await audited("referral", batch);
     });
+    for (let i = 0; i < referralEventRows.length; i += copyBatchSize) {
+      await copyInto(tx, referralEvents, referralEventRows.slice(i, i + copyBatchSize));
+    }
     await write("episodes", episodeRows, async (batch) => {
-      await tx.insert(episodes).values(batch);
-      await audit(
-        tx,
-        txCtx,
-        batch.map((e) => ({ action: "create", entity: "episode", entityId: e.id, personId: e.personId })),
-      );
+      await copyInto(tx, episodes, batch);
+      await audited("episode", batch);
     });
-    await write("needle_finds", needleRows, (batch) => tx.insert(needleFinds).values(batch));
+    await write("needle_finds", needleRows, (batch) => copyInto(tx, needleFinds, batch));
     await markRepresentations(
       tx,
       episodeRows.map((e) => e.id),
@@ -800,15 +806,15 @@ async function refuseKnownKeys(
   const column = file === "contacts" ? "contact_ref" : "find_ref";
   const table = file === "contacts" ? contacts : needleFinds;
   const keys = rows.map((row) => row.clientKey).filter((k) => k.startsWith("import-"));
-  const known = new Set<string>();
-  for (let i = 0; i < keys.length; i += batchSize) {
-    const found = await db
-      .select({ clientKey: table.clientKey })
-      .from(table)
-      .where(inArray(table.clientKey, keys.slice(i, i + batchSize)));
-    for (const row of found) known.add(row.clientKey);
-  }
-  if (known.size === 0) return;
+  if (keys.length === 0) return;
+  // One statement for all the keys, as one JSON parameter: a list of 50,000 parameters would take
+  // a hundred statements and as many round trips.
+  const found = await db
+    .select({ clientKey: table.clientKey })
+    .from(table)
+    .where(sql`${table.clientKey} in (select json_array_elements_text(${JSON.stringify(keys)}::json))`);
+  if (found.length === 0) return;
+  const known = new Set(found.map((row) => row.clientKey));
   for (const record of records) {
     const ref = cell(record, column);
     if (ref && known.has(`import-${ref}`)) {

@@ -7,9 +7,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { makeRandom } from "@pathways/core";
-import { createDb, type DbHandle, queryRows, sql } from "@pathways/db";
+import { copyRows, createDb, type DbHandle, queryRows, sql } from "@pathways/db";
 import { attributorOf } from "@pathways/validators";
-import { copyRows } from "../generate.ts";
 import { pathwaysCli } from "../server-process.ts";
 import { databaseUrl, withAdmin } from "./datasets.ts";
 
@@ -187,13 +186,23 @@ export async function benchImport(driver: "postgres" | "pglite", adminUrl: strin
       await copyRows(
         handle.db,
         "people",
-        '"id", "attributor", "first_initial", "surname_initial", "date_of_birth", "sex"',
+        ["id", "attributor", "first_initial", "surname_initial", "date_of_birth", "sex"],
         peopleText,
       );
       await copyRows(
         handle.db,
         "contacts",
-        '"id", "client_key", "occurred_at", "hotspot_id", "worker_id", "organisation_id", "person_id", "contact_type", "substances"',
+        [
+          "id",
+          "client_key",
+          "occurred_at",
+          "hotspot_id",
+          "worker_id",
+          "organisation_id",
+          "person_id",
+          "contact_type",
+          "substances",
+        ],
         contactsText,
       );
       const copySeconds = (performance.now() - copyStarted) / 1000;

@@ -1,5 +1,6 @@
 import {
   and,
+  auditEvents,
   contactInterventions,
   contacts,
   desc,
@@ -8,6 +9,8 @@ import {
   hotspots,
   inArray,
   people,
+  placeholderFor,
+  preparedStatement,
   type SQL,
   safeguardingFlags,
   sql,
@@ -15,7 +18,7 @@ import {
 } from "@pathways/db";
 import type { ContactInput, PageInput, PersonContactsInput } from "@pathways/validators";
 import { type AuditRecord, audit } from "./audit.ts";
-import type { Ctx, SystemActor, UserActor, VerbArgs } from "./context.ts";
+import { actorName, type Ctx, type SystemActor, type UserActor, type VerbArgs } from "./context.ts";
 import { Conflict, ValidationError } from "./errors.ts";
 import {
   assertMayReadPerson,
@@ -41,6 +44,8 @@ export function workerOf(actor: UserActor | SystemActor, loggedBy: LoggedBy | un
 }
 
 type ContactRow = typeof contacts.$inferSelect;
+/** What a view shows of a contact row: everything but when the row was written. */
+type ContactFields = Omit<ContactRow, "createdAt">;
 
 /** What a contact view names besides the contact row itself. */
 interface ViewLookups {
@@ -50,7 +55,7 @@ interface ViewLookups {
   workerName: Map<string, string>;
 }
 
-function toContactView(row: ContactRow, lookups: ViewLookups) {
+function toContactView(row: ContactFields, lookups: ViewLookups) {
   const { interventions, hotspotName, person, workerName } = lookups;
   return {
     id: row.id,
@@ -117,6 +122,29 @@ function contactAudit(action: AuditRecord["action"], contact: { id: string; pers
   } satisfies AuditRecord;
 }
 
+/** A contact's columns as a worker logs it. */
+function contactFields(
+  input: ContactInput,
+  worker: LoggedBy,
+  personId: string | null,
+): Omit<ContactFields, "id"> {
+  return {
+    clientKey: input.clientKey,
+    occurredAt: input.occurredAt,
+    hotspotId: input.hotspotId ?? null,
+    location: input.location ?? null,
+    lat: input.lat ?? null,
+    lng: input.lng ?? null,
+    workerId: worker.userId,
+    organisationId: worker.organisationId,
+    personId,
+    contactType: input.contactType,
+    substances: input.substances,
+    safeguardingConcerns: input.safeguardingConcerns,
+    notes: input.notes ?? null,
+  };
+}
+
 /**
  * Logs a contact. Idempotent on `clientKey`: a device that resends (after a lost response, or twice
  * at once) gets the stored contact back and nothing new is created. Each safeguarding concern raises
@@ -128,7 +156,23 @@ export async function logContact({
   loggedBy,
 }: VerbArgs<ContactInput> & { loggedBy?: LoggedBy }): Promise<ContactView & { replayed: boolean }> {
   const actor = requireRoleOrSystem(ctx.actor, ["outreach_worker"]);
-  const worker = workerOf(actor, loggedBy);
+  if (actor.kind === "user" && !input.newPerson) {
+    const logged = await logContactInOneStatement(ctx, actor, input);
+    if (logged) return logged;
+  }
+  return logContactInTransaction(ctx, actor, workerOf(actor, loggedBy), input);
+}
+
+/**
+ * Logs a contact step by step in one transaction: a resend, a new person, a merged person, a wrong
+ * id, a system job. Exported for the test that holds it equal to the one-statement way.
+ */
+export function logContactInTransaction(
+  ctx: Ctx,
+  actor: UserActor | SystemActor,
+  worker: LoggedBy,
+  input: ContactInput,
+): Promise<ContactView & { replayed: boolean }> {
   return ctx.db.transaction(async (tx) => {
     // Both lookups in one round trip (postgres.js pipelines them on the transaction's connection);
     // a resend is answered from the stored contact before the hotspot is checked, as always.
@@ -153,21 +197,7 @@ export async function logContact({
     // (waiting for the winner to commit on PostgreSQL) and returns the winner's contact.
     const [inserted] = await tx
       .insert(contacts)
-      .values({
-        clientKey: input.clientKey,
-        occurredAt: input.occurredAt,
-        hotspotId: input.hotspotId ?? null,
-        location: input.location ?? null,
-        lat: input.lat ?? null,
-        lng: input.lng ?? null,
-        workerId: worker.userId,
-        organisationId: worker.organisationId,
-        personId: known?.id ?? null,
-        contactType: input.contactType,
-        substances: input.substances,
-        safeguardingConcerns: input.safeguardingConcerns,
-        notes: input.notes ?? null,
-      })
+      .values(contactFields(input, worker, known?.id ?? null))
       .onConflictDoNothing({ target: contacts.clientKey })
       .returning();
     if (!inserted) return (await replayOf(tx, ctx, worker, input.clientKey))!;
@@ -230,6 +260,130 @@ export async function logContact({
     });
     return { ...view, replayed: false };
   });
+}
+
+const value = (name: string) => sql.placeholder(name);
+
+/**
+ * The common contact (a signed-in worker; no one new to create) written as one statement: the contact,
+ * its interventions, a flag for each safeguarding concern about a known person, and the audit events
+ * for them (the contact's first, then the flags' in the order given), as logContact's transaction
+ * writes them. It inserts nothing unless the hotspot exists, the person exists and was not merged
+ * away and the client key is new; anything else (a resend, a wrong id, a merged person) is for the
+ * transaction to decide and explain.
+ */
+const logContactStatement = preparedStatement<{
+  id: string;
+  hotspotName: string | null;
+  personAttributor: string | null;
+  personAlias: string | null;
+}>(
+  "contacts_log",
+  () => sql`
+    with hotspot as (
+      select name from ${hotspots} where id = ${value("hotspotId")}::uuid
+    ),
+    person as (
+      select attributor, alias from ${people}
+      where id = ${value("personId")}::uuid and merged_into_id is null
+    ),
+    inserted as (
+      insert into ${contacts} (client_key, occurred_at, hotspot_id, location, lat, lng, worker_id,
+        organisation_id, person_id, contact_type, substances, safeguarding_concerns, notes)
+      select ${value("clientKey")}, ${placeholderFor("occurredAt", contacts.occurredAt)}::timestamptz,
+        ${value("hotspotId")}::uuid, ${value("location")}, ${value("lat")}::float8, ${value("lng")}::float8,
+        ${value("workerId")}::uuid, ${value("organisationId")}::uuid, ${value("personId")}::uuid,
+        ${value("contactType")}::contact_type,
+        ${placeholderFor("substances", contacts.substances)}::substance[],
+        ${placeholderFor("safeguardingConcerns", contacts.safeguardingConcerns)}::safeguarding_concern[],
+        ${value("notes")}
+      where (${value("hotspotId")}::uuid is null or exists (select from hotspot))
+        and (${value("personId")}::uuid is null or exists (select from person))
+      on conflict (client_key) do nothing
+      returning id, person_id
+    ),
+    interventions as (
+      insert into ${contactInterventions} (contact_id, intervention, quantity)
+      select inserted.id, given.intervention, given.quantity
+      from inserted,
+        jsonb_to_recordset(${value("interventions")}::jsonb)
+          as given(intervention intervention_kind, quantity integer)
+    ),
+    concerns as (
+      select concern, position
+      from unnest(${placeholderFor("safeguardingConcerns", contacts.safeguardingConcerns)}::safeguarding_concern[])
+        with ordinality as given(concern, position)
+    ),
+    flags as (
+      insert into ${safeguardingFlags} (person_id, concern, contact_id, raised_at, raised_by_user_id)
+      select inserted.person_id, concerns.concern, inserted.id,
+        ${placeholderFor("occurredAt", contacts.occurredAt)}::timestamptz, ${value("workerId")}::uuid
+      from inserted, concerns
+      where inserted.person_id is not null
+      order by concerns.position
+      returning id, person_id, concern
+    ),
+    audited as (
+      insert into ${auditEvents} (actor_kind, actor_user_id, actor_name, organisation_id, action, entity,
+        entity_id, person_id, request_id)
+      select 'user', ${value("workerId")}::uuid, ${value("actorName")}, ${value("organisationId")}::uuid,
+        'create', trail.entity, trail.entity_id, trail.person_id, ${value("requestId")}
+      from (
+        select 0, 'contact', id::text, person_id from inserted
+        union all
+        select concerns.position, 'safeguarding_flag', flags.id::text, flags.person_id
+        from flags join concerns using (concern)
+      ) as trail(position, entity, entity_id, person_id)
+      order by trail.position
+    )
+    select inserted.id,
+      (select name from hotspot) as "hotspotName",
+      (select attributor from person) as "personAttributor",
+      (select alias from person) as "personAlias"
+    from inserted`,
+);
+
+/**
+ * Logs a contact in one statement (see above), or returns null when the transaction must decide.
+ * Exported for the test that holds it equal to the transaction's way.
+ */
+export async function logContactInOneStatement(
+  ctx: Ctx,
+  actor: UserActor,
+  input: ContactInput,
+): Promise<(ContactView & { replayed: boolean }) | null> {
+  const fields = contactFields(input, actor, input.personId ?? null);
+  const [row] = await logContactStatement(ctx.db, {
+    ...fields,
+    interventions: JSON.stringify(
+      input.interventions.map((item) => ({
+        intervention: item.intervention,
+        quantity: item.quantity ?? null,
+      })),
+    ),
+    actorName: actorName(actor),
+    requestId: ctx.requestId ?? null,
+  });
+  if (!row) return null;
+  // The row as stored: every column but the id is what was just written.
+  const view = toContactView(
+    { id: row.id, ...fields },
+    {
+      interventions: input.interventions.map((item) => ({
+        contactId: row.id,
+        intervention: item.intervention,
+        quantity: item.quantity ?? null,
+      })),
+      hotspotName: new Map(input.hotspotId && row.hotspotName ? [[input.hotspotId, row.hotspotName]] : []),
+      person: new Map(
+        input.personId && row.personAttributor
+          ? [[input.personId, { attributor: row.personAttributor, alias: row.personAlias }]]
+          : [],
+      ),
+      workerName: new Map([[actor.userId, actor.name]]),
+    },
+  );
+  return { ...view, replayed: false };
 }
 
 /** The stored contact for a client key, when this worker already sent it; a read, so audited. */

@@ -8,8 +8,10 @@ import {
   isNull,
   loginAttempts,
   max,
+  oncePerDatabase,
   organisations,
   sessions,
+  sql,
   users,
 } from "@pathways/db";
 import type { SignInInput } from "@pathways/validators";
@@ -163,6 +165,17 @@ function toActor(
   } satisfies UserActor;
 }
 
+// One round trip, prepared once per database: this runs before every signed-in request.
+const sessionLookup = oncePerDatabase((db) =>
+  db
+    .select({ ...userColumns, lastSeenAt: sessions.lastSeenAt })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .innerJoin(sessions, eq(sessions.userId, users.id))
+    .where(and(eq(sessions.id, sql.placeholder("sessionId")), isNull(sessions.endedAt)))
+    .prepare("session_lookup"),
+);
+
 /**
  * The signed-in user a cookie token belongs to, or null when the session is unknown, ended, idle too
  * long or its user disabled. Touches `lastSeenAt` at most once a minute to keep reads cheap.
@@ -174,13 +187,7 @@ export async function resolveSession(
   at: Date = new Date(),
 ): Promise<UserActor | null> {
   const id = sessionIdOf(token, settings);
-  // One round trip: this runs before every signed-in request.
-  const [row] = await db
-    .select({ ...userColumns, lastSeenAt: sessions.lastSeenAt })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .innerJoin(sessions, eq(sessions.userId, users.id))
-    .where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
+  const [row] = await sessionLookup(db).execute({ sessionId: id });
   if (!row) return null;
   const idleMs = at.getTime() - row.lastSeenAt.getTime();
   if (row.disabledAt || idleMs > settings.idleMinutes * 60_000) {

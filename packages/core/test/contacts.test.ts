@@ -1,12 +1,140 @@
-import { contactInterventions, contacts, count, eq, people, safeguardingFlags } from "@pathways/db";
+import {
+  asc,
+  auditEvents,
+  contactInterventions,
+  contacts,
+  count,
+  type Database,
+  eq,
+  inArray,
+  people,
+  safeguardingFlags,
+} from "@pathways/db";
+import type { ContactInput } from "@pathways/validators";
 import { describeDb, makeWorld } from "@pathways/vitest-config";
 import { expect, it } from "vitest";
-import { listMyRecentContacts, listPersonContacts, logContact } from "../src/contacts.ts";
+import {
+  listMyRecentContacts,
+  listPersonContacts,
+  logContact,
+  logContactInOneStatement,
+  logContactInTransaction,
+} from "../src/contacts.ts";
+import type { Ctx, UserActor } from "../src/context.ts";
 import { Conflict, Forbidden, ValidationError } from "../src/errors.ts";
 import { createPerson, mergePeople } from "../src/people.ts";
 import { auditOf, contactInput, makeHotspot, personInput } from "./outreach-fixtures.ts";
 
+/** Everything one contact wrote, without the ids and times that differ between two writes. */
+async function writtenFor(db: Database, contactId: string) {
+  const [contact] = await db.select().from(contacts).where(eq(contacts.id, contactId));
+  const { id, clientKey, createdAt, ...fields } = contact!;
+  const interventions = await db
+    .select({ intervention: contactInterventions.intervention, quantity: contactInterventions.quantity })
+    .from(contactInterventions)
+    .where(eq(contactInterventions.contactId, contactId))
+    .orderBy(asc(contactInterventions.intervention));
+  const flags = await db
+    .select({
+      id: safeguardingFlags.id,
+      personId: safeguardingFlags.personId,
+      concern: safeguardingFlags.concern,
+      raisedAt: safeguardingFlags.raisedAt,
+      raisedByUserId: safeguardingFlags.raisedByUserId,
+      resolvedAt: safeguardingFlags.resolvedAt,
+    })
+    .from(safeguardingFlags)
+    .where(eq(safeguardingFlags.contactId, contactId));
+  const flagIds = flags.map((flag) => flag.id);
+  const audit = await db
+    .select()
+    .from(auditEvents)
+    .where(inArray(auditEvents.entityId, [contactId, ...flagIds]))
+    .orderBy(asc(auditEvents.id));
+  // Flags and their audit events in the order written, named by concern instead of id.
+  const concernOf = new Map(flags.map((flag) => [flag.id, flag.concern]));
+  return {
+    fields,
+    interventions,
+    flags: flags.map(({ id: _, ...flag }) => flag).sort((a, b) => a.concern.localeCompare(b.concern)),
+    audit: audit.map(({ id: _, at: __, entityId, ...event }) => ({
+      ...event,
+      about: event.entity === "contact" ? "the contact" : concernOf.get(entityId),
+    })),
+  };
+}
+
 describeDb("contacts", (use) => {
+  it("writes the same rows and answers the same in one statement as step by step in a transaction", async () => {
+    const { ctxOf } = await makeWorld(use().db);
+    const worker = ctxOf("outreach_worker") as Ctx;
+    const actor = worker.actor as UserActor;
+    const hotspot = await makeHotspot(ctxOf("admin"));
+    const person = await createPerson({ ctx: worker, input: personInput({ alias: "Heron" }) });
+    const cases: ContactInput[] = [
+      contactInput({
+        hotspotId: hotspot.id,
+        personId: person.id,
+        substances: ["crack", "heroin"],
+        interventions: [
+          { intervention: "needles_supplied", quantity: 20 },
+          { intervention: "naloxone_supplied", quantity: 1 },
+          { intervention: "harm_reduction_advice" },
+        ],
+        safeguardingConcerns: ["county_lines", "cuckooing", "self_neglect"],
+        notes: "Quiet; asked about the drop-in",
+      }),
+      contactInput({
+        location: "Under the ring road",
+        lat: 51.74,
+        lng: -1.25,
+        safeguardingConcerns: ["child_at_risk"],
+      }),
+      contactInput({ hotspotId: hotspot.id }),
+    ];
+    for (const input of cases) {
+      const requestCtx = { ...worker, requestId: `request-${input.clientKey}` };
+      const oneStatement = await logContactInOneStatement(requestCtx, actor, input);
+      const stepByStep = await logContactInTransaction(requestCtx, actor, actor, {
+        ...input,
+        clientKey: `${input.clientKey}-again`,
+      });
+      expect(oneStatement).not.toBeNull();
+      const { id: _a, clientKey: _b, ...answer } = oneStatement!;
+      const { id: _c, clientKey: _d, ...sameAnswer } = stepByStep;
+      expect(answer).toEqual(sameAnswer);
+      expect(await writtenFor(use().db, oneStatement!.id)).toEqual(await writtenFor(use().db, stepByStep.id));
+    }
+  });
+
+  it("leaves to the transaction, writing nothing, a resend, a missing hotspot or person and a merged person", async () => {
+    const { ctxOf } = await makeWorld(use().db);
+    const worker = ctxOf("outreach_worker") as Ctx;
+    const actor = worker.actor as UserActor;
+    const hotspot = await makeHotspot(ctxOf("admin"));
+    const survivor = await createPerson({ ctx: worker, input: personInput({ firstInitial: "A" }) });
+    const merged = await createPerson({
+      ctx: worker,
+      input: personInput({ firstInitial: "A", sex: "unknown" }),
+    });
+    await mergePeople({ ctx: worker, input: { survivorId: survivor.id, mergedId: merged.id } });
+    const sent = await logContact({ ctx: worker, input: contactInput({ hotspotId: hotspot.id }) });
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const db = use().db;
+    const [before] = await db.select({ contacts: count() }).from(contacts);
+    const [auditBefore] = await db.select({ events: count() }).from(auditEvents);
+    for (const input of [
+      contactInput({ clientKey: sent.clientKey, hotspotId: hotspot.id }),
+      contactInput({ hotspotId: missing }),
+      contactInput({ location: "Towpath", personId: missing }),
+      contactInput({ location: "Towpath", personId: merged.id, safeguardingConcerns: ["cuckooing"] }),
+    ]) {
+      expect(await logContactInOneStatement(worker, actor, input)).toBeNull();
+    }
+    expect(await db.select({ contacts: count() }).from(contacts)).toEqual([before]);
+    expect(await db.select({ events: count() }).from(auditEvents)).toEqual([auditBefore]);
+  });
+
   it("logs a contact with interventions, and each safeguarding concern raises an open flag", async () => {
     const { ctxOf, actors } = await makeWorld(use().db);
     const worker = ctxOf("outreach_worker");

@@ -3,5 +3,6 @@ export * from "./backup.ts";
 export * from "./client.ts";
 export * from "./copy.ts";
 export { DataDirInUseError } from "./lock.ts";
+export * from "./prepared.ts";
 export * as schema from "./schema/index.ts";
 export * from "./schema/index.ts";

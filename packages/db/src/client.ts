@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { type ExtractTablesWithRelations, is, type SQL } from "drizzle-orm";
+import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -18,6 +18,11 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** A database or an open transaction: verbs accept either and never open a second connection. */
 export type Executor = Database | Transaction;
+
+/** True for an open transaction, where statements such as VACUUM cannot run. */
+export function isTransaction(db: Executor): db is Transaction {
+  return is(db, PgTransaction);
+}
 
 export const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
 export const defaultDataDir = path.resolve(".pathways/data");

@@ -5,14 +5,16 @@ import {
   type HotspotActivityInput,
   type HotspotActivityReport,
 } from "@pathways/validators";
-import type { VerbArgs } from "../context.ts";
+import type { Ctx, VerbArgs } from "../context.ts";
 import { day, dayOf, hotspotOf, monthsOf, onDays, reportHeader, reportScope } from "./common.ts";
+import { dayRollupCounts, dayRollupMeasure, refreshDayRollups } from "./day-rollups.ts";
 import type { Count, DisclosureControl } from "./disclosure.ts";
 
 const measures = ["contacts", "communityReports", "needlesFound"] as const;
 type Measure = (typeof measures)[number];
+const measureOf = new Map<string, Measure>(measures.map((measure) => [dayRollupMeasure[measure], measure]));
 
-interface ActivityRow {
+export interface ActivityRow {
   measure: Measure;
   hotspot_id: string | null;
   hotspot_name: string | null;
@@ -35,16 +37,45 @@ type ActivityCells = Record<Measure, FigureCells>;
  * in 2017 is +16.9%). Without a hotspot filter, also per hotspot, with "other locations" for
  * records placed by free text, so the hotspots add up to the total.
  */
-export async function hotspotActivityReport({
-  ctx,
-  input,
-}: VerbArgs<HotspotActivityInput>): Promise<HotspotActivityReport> {
-  const scope = reportScope(ctx, ["commissioner"]);
-  const hotspot = await hotspotOf(ctx, input.hotspotId);
+export async function hotspotActivityReport(
+  args: VerbArgs<HotspotActivityInput>,
+): Promise<HotspotActivityReport> {
+  return buildReport(args, activityFromDayRollups);
+}
+
+/** The same report counted from the raw rows: the reference the day rollups are tested against. */
+export async function hotspotActivityReportFromRawRows(
+  args: VerbArgs<HotspotActivityInput>,
+): Promise<HotspotActivityReport> {
+  return buildReport(args, activityFromRawRows);
+}
+
+export const activityFromDayRollups: ActivityRows = async ({ ctx, input, today, hotspot }) => {
+  await refreshDayRollups(ctx.db);
+  // Nothing after the day the report is run counts, in either window.
+  const upTo = (last: string) => (last < today ? last : today);
+  const rows = await dayRollupCounts(ctx.db, {
+    windows: [
+      { window: "current" as const, from: input.from, to: upTo(input.to), shiftYears: 0 },
+      {
+        window: "year_before" as const,
+        from: addYears(input.from, -1),
+        to: upTo(addYears(input.to, -1)),
+        shiftYears: 1,
+      },
+    ],
+    measures: measures.map((measure) => dayRollupMeasure[measure]),
+    hotspotId: hotspot?.id ?? null,
+  });
+  return rows.map((row) => ({ ...row, measure: measureOf.get(row.measure)! }));
+};
+
+/** From the raw contacts, community reports and needle finds (the report's first implementation). */
+export const activityFromRawRows: ActivityRows = async ({ ctx, input, today, hotspot }) => {
   const yearBeforeFrom = addYears(input.from, -1);
   const windowFrom = day(yearBeforeFrom);
   const windowTo = day(addYears(input.to, -1));
-  const rows = await queryRows<ActivityRow>(
+  return queryRows<ActivityRow>(
     ctx.db,
     sql`
       with activity as (
@@ -71,11 +102,28 @@ export async function hotspotActivityReport({
       from activity a
       join windows w on a.day between w.first_day and w.last_day
       left join hotspots h on h.id = a.hotspot_id
-      where a.day <= ${day(scope.today)}
+      where a.day <= ${day(today)}
         ${hotspot ? sql`and a.hotspot_id = ${hotspot.id}::uuid` : sql``}
       group by a.measure, a.hotspot_id, h.name, w.window, month
     `,
   );
+};
+
+/** Where a report's rows come from: the day rollups, or the raw rows for reference. */
+export type ActivityRows = (source: {
+  ctx: Ctx;
+  input: HotspotActivityInput;
+  today: string;
+  hotspot: { id: string } | null;
+}) => Promise<ActivityRow[]>;
+
+async function buildReport(
+  { ctx, input }: VerbArgs<HotspotActivityInput>,
+  activityRows: ActivityRows,
+): Promise<HotspotActivityReport> {
+  const scope = reportScope(ctx, ["commissioner"]);
+  const hotspot = await hotspotOf(ctx, input.hotspotId);
+  const rows = await activityRows({ ctx, input, today: scope.today, hotspot });
 
   const { disclosure } = scope;
   const total = (filter: (row: ActivityRow) => boolean, measure: Measure, window: ActivityRow["window"]) =>

@@ -1,3 +1,4 @@
+export { refreshDayRollups } from "./day-rollups.ts";
 export { DisclosureControl } from "./disclosure.ts";
 export { funnelReport } from "./funnel.ts";
 export { hotspotActivityReport } from "./hotspot-activity.ts";

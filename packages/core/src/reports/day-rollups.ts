@@ -1,0 +1,172 @@
+import { type Executor, isTransaction, queryRows, sql } from "@pathways/db";
+import type { ReferralStatus, SafeguardingConcern } from "@pathways/validators/codes";
+import { addDays } from "../calendar.ts";
+
+/**
+ * Day rollups (migration 0005): counts per London day, place and measure in `report_day_counts`, and
+ * per month in `report_day_month_counts`, kept up to date from the changes that triggers queue in
+ * `report_day_deltas`. The hotspot activity and safeguarding reports read them instead of the raw rows.
+ */
+export const dayRollupMeasure = {
+  contacts: "contacts",
+  communityReports: "community_reports",
+  needlesFound: "needles_found",
+  concern: (concern: SafeguardingConcern) => `concern:${concern}`,
+  socialCareReferral: (status: ReferralStatus) => `social_care_referral:${status}`,
+} as const;
+
+/**
+ * Queued changes folded per transaction. On PGlite a transaction holds the only connection, so each
+ * step is kept to a few milliseconds and a contact being logged meanwhile waits no longer than that.
+ */
+const foldBatch = 2000;
+
+/**
+ * Folds the queued changes into the day and month counts, a batch per transaction, until the queue is
+ * empty; returns how many queued rows it folded. Reports call it before reading; the background worker
+ * calls it too so that a report rarely finds much to do. Safe to run concurrently: refreshers take
+ * turns on an advisory lock, so a report that waited for another refresher's batch reads it committed.
+ * Changes committed while it runs are folded by the next refresh.
+ */
+export async function refreshDayRollups(db: Executor): Promise<number> {
+  const [queued] = await queryRows<{ any: boolean }>(
+    db,
+    sql`select exists (select 1 from report_day_deltas) as any`,
+  );
+  if (!queued?.any) return 0;
+  let folded = 0;
+  for (;;) {
+    const taken = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('report_day_rollups'))`);
+      // Adding is order-free, so whichever refresher folds a change, the counts end up the same.
+      const [row] = await queryRows<{ taken: number }>(
+        tx,
+        sql`
+          with taken as (
+            delete from report_day_deltas
+            where ctid = any (array(select ctid from report_day_deltas limit ${foldBatch}))
+            returning measure, day, hotspot_id, n
+          ),
+          days as (
+            insert into report_day_counts as c (measure, day, hotspot_id, n)
+            select measure, day, hotspot_id, sum(n)::int from taken group by 1, 2, 3
+            on conflict (measure, day, hotspot_id) do update set n = c.n + excluded.n
+          ),
+          months as (
+            insert into report_day_month_counts as c (measure, month, hotspot_id, n)
+            select measure, date_trunc('month', day::timestamp)::date, hotspot_id, sum(n)::int
+            from taken group by 1, 2, 3
+            on conflict (measure, month, hotspot_id) do update set n = c.n + excluded.n
+          )
+          select count(*)::int as taken from taken
+        `,
+      );
+      return row?.taken ?? 0;
+    });
+    folded += taken;
+    if (taken < foldBatch) break;
+  }
+  // Folded rows are deleted: without this, PGlite (which has no autovacuum) would grow the queue's
+  // table for ever and scan its dead rows on every refresh.
+  if (folded > 0 && !isTransaction(db)) await db.execute(sql`vacuum (skip_locked) report_day_deltas`);
+  return folded;
+}
+
+/** Days from `from` to `to` (inclusive), the rollup counts of which are summed per month. */
+export interface RollupWindow<W extends string> {
+  window: W;
+  from: string;
+  to: string;
+  /** 1 for a year-before window: its months are labelled with the month a year later. */
+  shiftYears: 0 | 1;
+}
+
+export interface RollupRow<W extends string> {
+  window: W;
+  measure: string;
+  hotspot_id: string | null;
+  hotspot_name: string | null;
+  /** YYYY-MM, after the window's shift. */
+  month: string;
+  n: number;
+}
+
+/**
+ * Sums of `measures` per window, measure, place and month from the day rollups, in one statement:
+ * whole calendar months inside a window come from the month counts, the days at its edges from the
+ * day counts. Call refreshDayRollups first.
+ */
+export async function dayRollupCounts<W extends string>(
+  db: Executor,
+  input: { windows: RollupWindow<W>[]; measures: string[]; hotspotId: string | null },
+): Promise<RollupRow<W>[]> {
+  const measures = sql`${`{${input.measures.join(",")}}`}::text[]`;
+  const place = input.hotspotId ? sql`and hotspot_id = ${input.hotspotId}::uuid` : sql``;
+  const parts = input.windows.flatMap(({ window, from, to, shiftYears }) => {
+    if (from > to) return [];
+    const label = (column: string) =>
+      sql.raw(
+        shiftYears
+          ? `to_char(${column} + make_interval(years => ${shiftYears}), 'YYYY-MM')`
+          : `to_char(${column}, 'YYYY-MM')`,
+      );
+    const { months, days } = monthsAndDays(from, to);
+    return [
+      ...(months
+        ? [
+            sql`select ${window}::text as "window", measure, hotspot_id, ${label("month")} as month, n
+              from report_day_month_counts
+              where measure = any (${measures}) and month between ${months.from}::date and ${months.to}::date ${place}`,
+          ]
+        : []),
+      ...days.map(
+        (span) =>
+          sql`select ${window}::text as "window", measure, hotspot_id, ${label("day")} as month, n
+            from report_day_counts
+            where measure = any (${measures}) and day between ${span.from}::date and ${span.to}::date ${place}`,
+      ),
+    ];
+  });
+  if (parts.length === 0) return [];
+  return queryRows<RollupRow<W>>(
+    db,
+    sql`
+      select r."window", r.measure, r.hotspot_id::text as hotspot_id, h.name as hotspot_name, r.month,
+        sum(r.n)::int as n
+      from (${sql.join(parts, sql` union all `)}) r
+      left join hotspots h on h.id = r.hotspot_id
+      group by r."window", r.measure, r.hotspot_id, h.name, r.month
+      having sum(r.n) <> 0
+    `,
+  );
+}
+
+/**
+ * Splits the days from `from` to `to` into the whole calendar months among them (by their first
+ * days, `from` to `to`) and the spans of days before and after those months.
+ */
+export function monthsAndDays(
+  from: string,
+  to: string,
+): { months: { from: string; to: string } | null; days: { from: string; to: string }[] } {
+  const firstWhole = from.endsWith("-01") ? from : nextMonth(from);
+  const afterLastWhole = addDays(to, 1).endsWith("-01") ? addDays(to, 1) : `${to.slice(0, 7)}-01`;
+  if (firstWhole >= afterLastWhole) return { months: null, days: [{ from, to }] };
+  const days = [
+    ...(from < firstWhole ? [{ from, to: addDays(firstWhole, -1) }] : []),
+    ...(afterLastWhole <= to ? [{ from: afterLastWhole, to }] : []),
+  ];
+  return { months: { from: firstWhole, to: previousMonth(afterLastWhole) }, days };
+}
+
+/** The first day of the month after the one `day` is in. */
+function nextMonth(day: string): string {
+  const [year, month] = day.split("-").map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, "0")}-01`;
+}
+
+/** The first day of the month before the one `day` is in. */
+function previousMonth(day: string): string {
+  const [year, month] = day.split("-").map(Number) as [number, number];
+  return month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, "0")}-01`;
+}

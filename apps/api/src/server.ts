@@ -4,7 +4,7 @@ import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import { type AppRouter, appRouter, createApiContext } from "@pathways/api";
 import type { DbHandle } from "@pathways/db";
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import type { FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { ServerConfig } from "./env.ts";
 import {
@@ -17,6 +17,7 @@ import {
   setSecurityHeaders,
 } from "./http-security.ts";
 import { safeErrorSerializer } from "./log-safety.ts";
+import { trpcRoute } from "./trpc-route.ts";
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 export const maxBatchSize = 20;
@@ -26,6 +27,8 @@ export interface BuildServerOptions {
   database: DbHandle;
   /** Where pino writes; tests pass a stream to read the log back. */
   logStream?: NodeJS.WritableStream;
+  /** Send every tRPC call through tRPC's own adapter; tests compare its answers with the direct route's. */
+  stockTrpcAdapter?: boolean;
 }
 
 /** The HTTP server: tRPC at /trpc, health probes, the built web app at /. Does not listen. */
@@ -33,6 +36,7 @@ export async function buildServer({
   config,
   database,
   logStream,
+  stockTrpcAdapter = false,
 }: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -77,8 +81,9 @@ export async function buildServer({
         return reply.code(403).send({ error: { message: refusal, code: "FORBIDDEN" } });
       }
     });
-    await trpcScope.register(fastifyTRPCPlugin, {
+    await trpcScope.register(trpcRoute<AppRouter>, {
       prefix: "/trpc",
+      directSingleCalls: !stockTrpcAdapter,
       trpcOptions: {
         router: appRouter,
         // Batches are for a page's few parallel queries; a long one is an attempt to amplify load.

@@ -8,6 +8,7 @@ import {
 } from "@trpc/server";
 import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from "@trpc/server/adapters/fastify";
 import { getHTTPStatusCode, type TRPCRequestInfo } from "@trpc/server/http";
+import type { TRPCResponse } from "@trpc/server/rpc";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 export interface TrpcRouteOptions<TRouter extends AnyTRPCRouter> {
@@ -143,12 +144,12 @@ async function answerSingleCall<TRouter extends AnyTRPCRouter>(
   let ctx: unknown;
   let ctxError: TRPCError | undefined;
   try {
-    ctx = await options.createContext?.({ ...options, req: request, res: reply, path, info } as never);
+    ctx = await options.createContext?.({ req: request, res: reply, info });
   } catch (cause) {
     ctxError = getTRPCErrorFromUnknown(cause);
   }
 
-  let answer: { result: { data: unknown } } | { error: unknown };
+  let answer: TRPCResponse;
   try {
     if (ctxError) throw ctxError;
     const data = await procedure({
@@ -176,10 +177,10 @@ async function answerSingleCall<TRouter extends AnyTRPCRouter>(
     options.onError?.({ error, path: undefined, input: undefined, ctx, type, req: request });
     answer = { error: getTRPCErrorShape({ config, ctx, error, input: undefined, path: undefined, type }) };
   }
-  const body = JSON.stringify(transformTRPCResponse(config, answer as never));
+  const body = JSON.stringify(transformTRPCResponse(config, answer));
   // tRPC's headers, in the order its Fetch Response lists them; a Buffer keeps Fastify from adding a charset.
   return reply
-    .code(getHTTPStatusCode([answer] as never))
+    .code(getHTTPStatusCode([answer]))
     .header("content-type", "application/json")
     .header("vary", "trpc-accept, accept")
     .send(Buffer.from(body));

@@ -14,7 +14,7 @@ const measures = ["contacts", "communityReports", "needlesFound"] as const;
 type Measure = (typeof measures)[number];
 const measureOf = new Map<string, Measure>(measures.map((measure) => [dayRollupMeasure[measure], measure]));
 
-export interface ActivityRow {
+interface ActivityRow {
   measure: Measure;
   hotspot_id: string | null;
   hotspot_name: string | null;
@@ -23,6 +23,17 @@ export interface ActivityRow {
   /** The month of the period the row belongs to (a year-before row is moved forward a year). */
   month: string;
   n: number;
+}
+
+/**
+ * What the report is made of, before disclosure control: for each measure and window
+ * (`${measure} ${window}`), the sum over the period (`... all`), per month (`... month YYYY-MM`) and
+ * per place (`... place <hotspot id>`, `... place null` for records placed by free text); and the
+ * hotspots with activity. Zero sums are left out.
+ */
+export interface ActivityCounts {
+  sums: Record<string, number>;
+  places: { id: string; name: string }[];
 }
 
 interface FigureCells {
@@ -50,7 +61,7 @@ export async function hotspotActivityReportFromRawRows(
   return buildReport(args, activityFromRawRows);
 }
 
-export const activityFromDayRollups: ActivityRows = async ({ ctx, input, today, hotspot }) => {
+export const activityFromDayRollups: ActivitySource = async ({ ctx, input, today, hotspot }) => {
   await refreshDayRollups(ctx.db);
   // Nothing after the day the report is run counts, in either window.
   const upTo = (last: string) => (last < today ? last : today);
@@ -66,16 +77,26 @@ export const activityFromDayRollups: ActivityRows = async ({ ctx, input, today, 
     ],
     measures: measures.map((measure) => dayRollupMeasure[measure]),
     hotspotId: hotspot?.id ?? null,
+    byPlace: true,
   });
-  return rows.map((row) => ({ ...row, measure: measureOf.get(row.measure)! }));
+  const counts = new ActivityTally();
+  for (const row of rows) {
+    const measure = measureOf.get(row.measure)!;
+    if (row.month === null) counts.add(measure, row.window, `place ${row.hotspot_id}`, row.n, row);
+    else {
+      counts.add(measure, row.window, "all", row.n);
+      counts.add(measure, row.window, `month ${row.month}`, row.n);
+    }
+  }
+  return counts.result();
 };
 
 /** From the raw contacts, community reports and needle finds (the report's first implementation). */
-export const activityFromRawRows: ActivityRows = async ({ ctx, input, today, hotspot }) => {
+export const activityFromRawRows: ActivitySource = async ({ ctx, input, today, hotspot }) => {
   const yearBeforeFrom = addYears(input.from, -1);
   const windowFrom = day(yearBeforeFrom);
   const windowTo = day(addYears(input.to, -1));
-  return queryRows<ActivityRow>(
+  const rows = await queryRows<ActivityRow>(
     ctx.db,
     sql`
       with activity as (
@@ -107,44 +128,73 @@ export const activityFromRawRows: ActivityRows = async ({ ctx, input, today, hot
       group by a.measure, a.hotspot_id, h.name, w.window, month
     `,
   );
+  const counts = new ActivityTally();
+  for (const row of rows) {
+    for (const part of ["all", `month ${row.month}`, `place ${row.hotspot_id}`]) {
+      counts.add(row.measure, row.window, part, row.n, row);
+    }
+  }
+  return counts.result();
 };
 
-/** Where a report's rows come from: the day rollups, or the raw rows for reference. */
-export type ActivityRows = (source: {
+/** Where a report's counts come from: the day rollups, or the raw rows for reference. */
+export type ActivitySource = (source: {
   ctx: Ctx;
   input: HotspotActivityInput;
   today: string;
   hotspot: { id: string } | null;
-}) => Promise<ActivityRow[]>;
+}) => Promise<ActivityCounts>;
+
+class ActivityTally {
+  private readonly sums: Record<string, number> = {};
+  private readonly places = new Map<string, { id: string; name: string }>();
+
+  /** Adds `n` to a sum; `place` names the hotspot the count was made at, if any. */
+  add(
+    measure: Measure,
+    window: ActivityRow["window"],
+    part: string,
+    n: number,
+    place?: { hotspot_id: string | null; hotspot_name: string | null },
+  ) {
+    const key = `${measure} ${window} ${part}`;
+    this.sums[key] = (this.sums[key] ?? 0) + n;
+    if (place?.hotspot_id)
+      this.places.set(place.hotspot_id, { id: place.hotspot_id, name: place.hotspot_name! });
+  }
+
+  result(): ActivityCounts {
+    return {
+      sums: this.sums,
+      places: [...this.places.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+}
 
 async function buildReport(
   { ctx, input }: VerbArgs<HotspotActivityInput>,
-  activityRows: ActivityRows,
+  activitySource: ActivitySource,
 ): Promise<HotspotActivityReport> {
   const scope = reportScope(ctx, ["commissioner"]);
   const hotspot = await hotspotOf(ctx, input.hotspotId);
-  const rows = await activityRows({ ctx, input, today: scope.today, hotspot });
+  const { sums, places } = await activitySource({ ctx, input, today: scope.today, hotspot });
 
   const { disclosure } = scope;
-  const total = (filter: (row: ActivityRow) => boolean, measure: Measure, window: ActivityRow["window"]) =>
-    rows
-      .filter((row) => row.measure === measure && row.window === window && filter(row))
-      .reduce((s, r) => s + r.n, 0);
-  const cellsFor = (filter: (row: ActivityRow) => boolean): ActivityCells =>
+  const cellsFor = (part: string): ActivityCells =>
     Object.fromEntries(
       measures.map((measure) => [
         measure,
         {
-          current: disclosure.count(total(filter, measure, "current")),
-          yearBefore: disclosure.count(total(filter, measure, "year_before")),
+          current: disclosure.count(sums[`${measure} current ${part}`] ?? 0),
+          yearBefore: disclosure.count(sums[`${measure} year_before ${part}`] ?? 0),
         },
       ]),
     ) as ActivityCells;
 
-  const totalCells = cellsFor(() => true);
+  const totalCells = cellsFor("all");
   const months = monthsOf(input.from, input.to).map((month) => ({
     ...month,
-    cells: cellsFor((row) => row.month === month.month),
+    cells: cellsFor(`month ${month.month}`),
   }));
   sumUp(
     disclosure,
@@ -153,22 +203,14 @@ async function buildReport(
   );
 
   // Hotspots with activity in either window, then records placed by free text only.
-  const places = hotspot
-    ? []
-    : [
-        ...new Map(
-          rows
-            .filter((row) => row.hotspot_id)
-            .map((row) => [row.hotspot_id!, { id: row.hotspot_id!, name: row.hotspot_name! }]),
-        ).values(),
-      ].sort((a, b) => a.name.localeCompare(b.name));
+  const freeText = measures.some((measure) =>
+    ["current", "year_before"].some((window) => sums[`${measure} ${window} place null`]),
+  );
   const byHotspot = hotspot
     ? []
     : [
-        ...places.map((place) => ({ hotspot: place, cells: cellsFor((row) => row.hotspot_id === place.id) })),
-        ...(rows.some((row) => !row.hotspot_id)
-          ? [{ hotspot: null, cells: cellsFor((row) => row.hotspot_id === null) }]
-          : []),
+        ...places.map((place) => ({ hotspot: place, cells: cellsFor(`place ${place.id}`) })),
+        ...(freeText ? [{ hotspot: null, cells: cellsFor(`place ${null}`) }] : []),
       ];
   if (byHotspot.length > 0) {
     sumUp(

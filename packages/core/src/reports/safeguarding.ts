@@ -37,22 +37,17 @@ export const safeguardingFromDayRollups: SafeguardingRows = async ({ ctx, input,
     windows: [{ window: "period", from: input.from, to: input.to < today ? input.to : today, shiftYears: 0 }],
     measures: [...measure.keys()],
     hotspotId: hotspot?.id ?? null,
+    byPlace: false,
   });
-  // Rows come per place: add the places up.
-  const byConcern = new Map<string, ConcernRow>();
+  // One row per measure and month (places added up); referrals count over the whole period.
+  const concernRows: ConcernRow[] = [];
   const byStatus = new Map<ReferralStatus, number>();
   for (const row of rows) {
     const counted = measure.get(row.measure)!;
-    if ("concern" in counted) {
-      const key = `${counted.concern} ${row.month}`;
-      const sum = byConcern.get(key) ?? { month: row.month, concern: counted.concern, n: 0 };
-      byConcern.set(key, { ...sum, n: sum.n + row.n });
-    } else byStatus.set(counted.status, (byStatus.get(counted.status) ?? 0) + row.n);
+    if ("concern" in counted) concernRows.push({ month: row.month!, concern: counted.concern, n: row.n });
+    else byStatus.set(counted.status, (byStatus.get(counted.status) ?? 0) + row.n);
   }
-  return {
-    concernRows: [...byConcern.values()],
-    referralRows: [...byStatus].map(([status, n]) => ({ status, n })),
-  };
+  return { concernRows, referralRows: [...byStatus].map(([status, n]) => ({ status, n })) };
 };
 
 /** From the raw contacts and referrals (the report's first implementation). */

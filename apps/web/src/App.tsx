@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { lazy, Suspense } from "react";
+import { Component, type ComponentType, lazy, type ReactNode, Suspense } from "react";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { OutboxSync } from "./components/OutboxSync.tsx";
 import { Shell } from "./components/Shell.tsx";
@@ -8,26 +8,58 @@ import { isPublicPath } from "./lib/community.ts";
 import { useOfflineUser } from "./lib/offline-shell.ts";
 import { homePath, mayVisit } from "./lib/session.ts";
 import { describeError, useTRPC } from "./lib/trpc.ts";
-import { AdminPage } from "./pages/AdminPage.tsx";
-import { AuditLogPage } from "./pages/AuditLogPage.tsx";
-import { CaseloadPage } from "./pages/caseload/CaseloadPage.tsx";
-import { WaitingListPage } from "./pages/caseload/WaitingListPage.tsx";
-import { PublicPages } from "./pages/community/PublicPages.tsx";
-import { TriagePage } from "./pages/community/TriagePage.tsx";
-import { TriageReportPage } from "./pages/community/TriageReportPage.tsx";
 import { ForbiddenPage, NotFoundPage } from "./pages/ErrorPages.tsx";
-import { EpisodePage } from "./pages/episodes/EpisodePage.tsx";
-import { HotspotsPage } from "./pages/HotspotsPage.tsx";
 import { LogContactPage } from "./pages/outreach/LogContactPage.tsx";
-import { NeedleFindsPage } from "./pages/outreach/NeedleFindsPage.tsx";
-import { PeoplePage } from "./pages/outreach/PeoplePage.tsx";
-import { PersonPage } from "./pages/outreach/PersonPage.tsx";
-import { RecentContactsPage } from "./pages/outreach/RecentContactsPage.tsx";
-import { MyReferralsPage } from "./pages/referrals/MyReferralsPage.tsx";
-import { NewReferralPage } from "./pages/referrals/NewReferralPage.tsx";
 import { SignInPage } from "./pages/SignInPage.tsx";
 
-// Loaded when first opened: its charting library stays out of the first screen everyone loads.
+/**
+ * A page loaded when it is first opened. The first screen (signing in, then logging a contact) loads
+ * only its own code; the service worker stores every page's code for opening them with no signal.
+ */
+function page<Name extends string, Props>(
+  load: () => Promise<Record<Name, ComponentType<Props>>>,
+  name: Name,
+) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+
+/**
+ * A page whose code could not be fetched (no signal before the service worker stored it, or a new
+ * version replaced it on the server) says so, instead of leaving the screen empty.
+ */
+class PageBoundary extends Component<{ location: string; children: ReactNode }, { failedAt: string | null }> {
+  override state: { failedAt: string | null } = { failedAt: null };
+  static getDerivedStateFromError() {
+    return { failedAt: window.location.pathname };
+  }
+  override render() {
+    // Going to another page tries again.
+    return this.state.failedAt === this.props.location ? (
+      <ErrorNotice message="This page could not be opened." onRetry={() => window.location.reload()} />
+    ) : (
+      this.props.children
+    );
+  }
+}
+
+const AdminPage = page(() => import("./pages/AdminPage.tsx"), "AdminPage");
+const AuditLogPage = page(() => import("./pages/AuditLogPage.tsx"), "AuditLogPage");
+const CaseloadPage = page(() => import("./pages/caseload/CaseloadPage.tsx"), "CaseloadPage");
+const WaitingListPage = page(() => import("./pages/caseload/WaitingListPage.tsx"), "WaitingListPage");
+const PublicPages = page(() => import("./pages/community/PublicPages.tsx"), "PublicPages");
+const TriagePage = page(() => import("./pages/community/TriagePage.tsx"), "TriagePage");
+const TriageReportPage = page(() => import("./pages/community/TriageReportPage.tsx"), "TriageReportPage");
+const EpisodePage = page(() => import("./pages/episodes/EpisodePage.tsx"), "EpisodePage");
+const HotspotsPage = page(() => import("./pages/HotspotsPage.tsx"), "HotspotsPage");
+const NeedleFindsPage = page(() => import("./pages/outreach/NeedleFindsPage.tsx"), "NeedleFindsPage");
+const PeoplePage = page(() => import("./pages/outreach/PeoplePage.tsx"), "PeoplePage");
+const PersonPage = page(() => import("./pages/outreach/PersonPage.tsx"), "PersonPage");
+const RecentContactsPage = page(
+  () => import("./pages/outreach/RecentContactsPage.tsx"),
+  "RecentContactsPage",
+);
+const MyReferralsPage = page(() => import("./pages/referrals/MyReferralsPage.tsx"), "MyReferralsPage");
+const NewReferralPage = page(() => import("./pages/referrals/NewReferralPage.tsx"), "NewReferralPage");
 const ReportsPage = lazy(() => import("./pages/reports/ReportsPage.tsx"));
 
 export function App() {
@@ -40,7 +72,15 @@ export function App() {
   const user = me.data ?? offlineUser;
 
   // Residents report and follow their reports without an account: these pages come before sign-in.
-  if (isPublicPath(location)) return <PublicPages />;
+  if (isPublicPath(location)) {
+    return (
+      <PageBoundary location={location}>
+        <Suspense fallback={<Loading label="Opening…" />}>
+          <PublicPages />
+        </Suspense>
+      </PageBoundary>
+    );
+  }
   if (me.isPending) return <Loading label="Opening Pathways…" />;
   if (!user) {
     return me.isError ? (
@@ -54,74 +94,74 @@ export function App() {
     <Shell user={user}>
       {user.role === "outreach_worker" && <OutboxSync userId={user.userId} />}
       {mayVisit(user.role, location) ? (
-        <Switch>
-          <Route path="/">
-            <Redirect to={homePath(user.role)} replace />
-          </Route>
-          <Route path="/hotspots">
-            <HotspotsPage user={user} />
-          </Route>
-          <Route path="/outreach">
-            <LogContactPage user={user} />
-          </Route>
-          <Route path="/outreach/recent">
-            <RecentContactsPage user={user} />
-          </Route>
-          <Route path="/outreach/needles">
-            <NeedleFindsPage user={user} />
-          </Route>
-          <Route path="/people">
-            <PeoplePage user={user} />
-          </Route>
-          <Route path="/people/:id">
-            {(params) => <PersonPage key={params.id} user={user} id={params.id} />}
-          </Route>
-          <Route path="/caseload">
-            <CaseloadPage />
-          </Route>
-          <Route path="/caseload/waiting">
-            <WaitingListPage />
-          </Route>
-          <Route path="/episodes/:id">
-            {(params) =>
-              user.role === "treatment_manager" ? (
-                <EpisodePage key={params.id} episodeId={params.id} />
-              ) : (
-                <ForbiddenPage />
-              )
-            }
-          </Route>
-          <Route path="/referrals/new">
-            {user.role === "outreach_worker" || user.role === "treatment_manager" ? (
-              <NewReferralPage user={user} />
-            ) : (
-              <ForbiddenPage />
-            )}
-          </Route>
-          <Route path="/referrals/mine">
-            <MyReferralsPage />
-          </Route>
-          <Route path="/reports/:kind?">
-            {(params) => (
-              <Suspense fallback={<Loading label="Opening reports…" />}>
-                <ReportsPage user={user} kind={params.kind} />
-              </Suspense>
-            )}
-          </Route>
-          <Route path="/triage/:id">{(params) => <TriageReportPage id={params.id} />}</Route>
-          <Route path="/triage">
-            <TriagePage />
-          </Route>
-          <Route path="/admin/audit">
-            <AuditLogPage />
-          </Route>
-          <Route path="/admin">
-            <AdminPage />
-          </Route>
-          <Route>
-            <NotFoundPage />
-          </Route>
-        </Switch>
+        <PageBoundary location={location}>
+          <Suspense fallback={<Loading label="Opening the page…" />}>
+            <Switch>
+              <Route path="/">
+                <Redirect to={homePath(user.role)} replace />
+              </Route>
+              <Route path="/hotspots">
+                <HotspotsPage user={user} />
+              </Route>
+              <Route path="/outreach">
+                <LogContactPage user={user} />
+              </Route>
+              <Route path="/outreach/recent">
+                <RecentContactsPage user={user} />
+              </Route>
+              <Route path="/outreach/needles">
+                <NeedleFindsPage user={user} />
+              </Route>
+              <Route path="/people">
+                <PeoplePage user={user} />
+              </Route>
+              <Route path="/people/:id">
+                {(params) => <PersonPage key={params.id} user={user} id={params.id} />}
+              </Route>
+              <Route path="/caseload">
+                <CaseloadPage />
+              </Route>
+              <Route path="/caseload/waiting">
+                <WaitingListPage />
+              </Route>
+              <Route path="/episodes/:id">
+                {(params) =>
+                  user.role === "treatment_manager" ? (
+                    <EpisodePage key={params.id} episodeId={params.id} />
+                  ) : (
+                    <ForbiddenPage />
+                  )
+                }
+              </Route>
+              <Route path="/referrals/new">
+                {user.role === "outreach_worker" || user.role === "treatment_manager" ? (
+                  <NewReferralPage user={user} />
+                ) : (
+                  <ForbiddenPage />
+                )}
+              </Route>
+              <Route path="/referrals/mine">
+                <MyReferralsPage />
+              </Route>
+              <Route path="/reports/:kind?">
+                {(params) => <ReportsPage user={user} kind={params.kind} />}
+              </Route>
+              <Route path="/triage/:id">{(params) => <TriageReportPage id={params.id} />}</Route>
+              <Route path="/triage">
+                <TriagePage />
+              </Route>
+              <Route path="/admin/audit">
+                <AuditLogPage />
+              </Route>
+              <Route path="/admin">
+                <AdminPage />
+              </Route>
+              <Route>
+                <NotFoundPage />
+              </Route>
+            </Switch>
+          </Suspense>
+        </PageBoundary>
       ) : (
         <ForbiddenPage />
       )}

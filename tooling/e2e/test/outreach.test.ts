@@ -167,6 +167,9 @@ describe("journey: outreach on a phone in a park", () => {
     await page.getByRole("button", { name: "Save contact" }).click();
     await page.getByText("Saved on this phone, waiting to send.").waitFor();
     await screenshot(page, "outreach-08-opened-offline-phone");
+    // A page not opened before loads its code from the service worker's store too.
+    await page.getByRole("link", { name: /^My contacts/ }).click();
+    await page.getByRole("heading", { name: "My contacts", level: 1 }).waitFor();
 
     await context.setOffline(false);
     await expect.poll(async () => (await storedWithNotes(notes)).length, { timeout: 45_000 }).toBe(1);

@@ -1,16 +1,19 @@
 // Pathways service worker: lets the app open on a phone with no signal. It keeps the app shell (the
-// page and its hashed scripts and styles) and nothing else: API answers (/trpc), which carry
-// person-level records, are never cached. Contacts logged offline wait in IndexedDB, not here.
-const shellCache = "pathways-shell-v1";
+// page and every hashed script and style, the pages loaded later included) and nothing else: API
+// answers (/trpc), which carry person-level records, are never cached. Contacts logged offline wait in
+// IndexedDB, not here.
+
+// Filled in by the build (the service worker plugin in vite.config.ts). A new build is a new worker,
+// which stores that build's files and drops the previous build's cache.
+const shellAssets = [];
+const shellCache = "pathways-shell";
 
 async function cacheShell() {
   const cache = await caches.open(shellCache);
   const page = await fetch("/", { cache: "no-store" });
   if (!page.ok) return;
-  const html = await page.clone().text();
   await cache.put("/", page);
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]);
-  await cache.addAll([...new Set(assets)]);
+  await cache.addAll(shellAssets);
 }
 
 self.addEventListener("install", (event) => {

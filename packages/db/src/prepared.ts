@@ -1,11 +1,6 @@
-import { is, type Query, type SQL, sql } from "drizzle-orm";
-import {
-  PgDialect,
-  type PgPreparedQuery,
-  PgTransaction,
-  type PreparedQueryConfig,
-} from "drizzle-orm/pg-core";
-import type { Executor } from "./client.ts";
+import { type Query, type SQL, sql } from "drizzle-orm";
+import { PgDialect, type PgPreparedQuery, type PreparedQueryConfig } from "drizzle-orm/pg-core";
+import { type Executor, isTransaction } from "./client.ts";
 
 /**
  * Something built once per database handle, such as a prepared statement, and afresh on each
@@ -15,7 +10,7 @@ import type { Executor } from "./client.ts";
 export function oncePerDatabase<T>(build: (db: Executor) => T): (db: Executor) => T {
   const built = new WeakMap<Executor, T>();
   return (db) => {
-    if (is(db, PgTransaction)) return build(db);
+    if (isTransaction(db)) return build(db);
     let value = built.get(db);
     if (value === undefined) {
       value = build(db);

@@ -5,6 +5,7 @@ import {
   localDay,
   makeRandom,
   type Random,
+  refreshDayRollups,
   seedDemo,
 } from "@pathways/core";
 import {
@@ -545,6 +546,9 @@ export async function generateCity({
   }
   await needleWriter.flush();
   progress?.("needle finds", needleWriter.written);
+  // The COPYs queued their changes for the report day rollups: fold them now, so reports start steady.
+  const folded = await refreshDayRollups(db);
+  progress?.("report day rollup changes folded", folded);
   await db.execute(sql`analyze`);
 
   return {

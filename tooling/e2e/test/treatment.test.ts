@@ -1,4 +1,15 @@
-import { and, consents, eq, notInArray, people, referrals } from "@pathways/db";
+import {
+  and,
+  consents,
+  episodes,
+  eq,
+  inArray,
+  isNull,
+  notInArray,
+  people,
+  referrals,
+  users,
+} from "@pathways/db";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -140,5 +151,57 @@ describe("journey: from a referral on the street to treatment and discharge", ()
     await screenshot(manager.page, "treatment-07-discharged");
     await manager.context.close();
     await outreach.context.close();
+  });
+
+  it("starts an episode for a former client who came back by themselves, found by search on the waiting list", async () => {
+    // A client of the provider whose episodes there are all discharged, with no referral to it open:
+    // the usual self-referral (treatment managers see their own provider's clients only).
+    const db = app.server.database.db;
+    const [manager0] = await db
+      .select({ organisationId: users.organisationId })
+      .from(users)
+      .where(eq(users.email, "treatment@demo.pathways"));
+    const open = db.select({ id: episodes.personId }).from(episodes).where(isNull(episodes.dischargedOn));
+    const waiting = db
+      .select({ id: referrals.personId })
+      .from(referrals)
+      .where(inArray(referrals.status, ["requested", "received", "accepted"]));
+    const [person] = await db
+      .select({ id: people.id, attributor: people.attributor })
+      .from(people)
+      .innerJoin(episodes, eq(episodes.personId, people.id))
+      .where(
+        and(
+          eq(episodes.providerOrganisationId, manager0!.organisationId),
+          notInArray(people.id, open),
+          notInArray(people.id, waiting),
+        ),
+      )
+      .limit(1);
+    if (!person) throw new Error("The demo seed has no former client to come back");
+    const manager = await newPage(app, desktop);
+    await signIn(manager.page, "treatment_manager");
+    await manager.page.goto("/caseload/waiting");
+    await manager.page.getByRole("button", { name: "Start a self-referral" }).click();
+    const dialog = manager.page.getByRole("dialog", { name: "Start treatment: self-referral" });
+    // Nobody chosen yet: the form says what is missing instead of sending.
+    await dialog.getByRole("button", { name: "Start episode" }).click();
+    await dialog.getByText("Find the person who referred themselves.").waitFor();
+    await dialog.getByLabel("Who referred themselves").fill(person.attributor);
+    await dialog.getByRole("button", { name: new RegExp(person.attributor) }).click();
+    await dialog.getByRole("button", { name: "Choose someone else" }).waitFor();
+    await dialog.getByLabel("Substance group").selectOption("alcohol");
+    await expectAccessible(manager.page, "the self-referral dialog");
+    await screenshot(manager.page, "treatment-08-self-referral");
+    await dialog.getByRole("button", { name: "Start episode" }).click();
+    await manager.page.waitForURL(/\/episodes\//);
+    await manager.page.getByRole("heading", { name: new RegExp(person.attributor) }).waitFor();
+    const started = await db
+      .select()
+      .from(episodes)
+      .where(and(eq(episodes.personId, person.id), isNull(episodes.dischargedOn)));
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ referralId: null, substanceGroup: "alcohol" });
+    await manager.context.close();
   });
 });

@@ -20,6 +20,7 @@ import {
   waitingListActions,
 } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
+import { type FoundPerson, PersonSearch, personLabel } from "../outreach/PersonPicker.tsx";
 import { CaseloadTabs } from "./CaseloadPage.tsx";
 
 type Referral = RouterOutputs["caseload"]["waitingList"]["items"][number];
@@ -37,6 +38,7 @@ export function WaitingListPage() {
   const show = (params.get("show") as Show | null) ?? "all";
   const serviceId = params.get("service") || undefined;
   const [starting, setStarting] = useState<Referral | null>(null);
+  const [selfReferral, setSelfReferral] = useState(false);
   const [closing, setClosing] = useState<Referral | null>(null);
   const services = useQuery(trpc.referrals.services.queryOptions());
   const ownServices = services.data?.filter((service) => !service.crossesOrganisations) ?? [];
@@ -59,6 +61,9 @@ export function WaitingListPage() {
     <section>
       <PageHeader title="Caseload">
         <p className="lede">People referred to your services who have not started treatment yet.</p>
+        <button type="button" className="button button-secondary" onClick={() => setSelfReferral(true)}>
+          Start a self-referral
+        </button>
       </PageHeader>
       <CaseloadTabs waiting={counts?.all} />
       <div className="list-toolbar">
@@ -158,6 +163,13 @@ export function WaitingListPage() {
         onClose={() => setStarting(null)}
       >
         {starting && <StartEpisodeForm referral={starting} onDone={() => setStarting(null)} />}
+      </Dialog>
+      <Dialog
+        open={selfReferral}
+        title="Start treatment: self-referral"
+        onClose={() => setSelfReferral(false)}
+      >
+        {selfReferral && <StartEpisodeForm onDone={() => setSelfReferral(false)} />}
       </Dialog>
       <Dialog
         open={closing !== null}
@@ -265,14 +277,19 @@ function WaitingRow({
   );
 }
 
-function StartEpisodeForm({ referral, onDone }: { referral: Referral; onDone: () => void }) {
+/**
+ * Starts an episode from an accepted referral, or, without one, for a person who came to the service
+ * themselves (picked by search; the server refuses one with an accepted referral waiting).
+ */
+function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const keyworkers = useQuery(trpc.caseload.keyworkers.queryOptions());
   const [keyworkerId, setKeyworkerId] = useState("");
-  const [substanceGroup, setSubstanceGroup] = useState<SubstanceGroup>(
-    substanceGroupFor(referral.service.code),
+  const [person, setPerson] = useState<FoundPerson | null>(null);
+  const [substanceGroup, setSubstanceGroup] = useState<SubstanceGroup | "">(
+    referral ? substanceGroupFor(referral.service.code) : "",
   );
   const [startedOn, setStartedOn] = useState(todayInLondon());
   const start = useMutation(
@@ -285,16 +302,42 @@ function StartEpisodeForm({ referral, onDone }: { referral: Referral; onDone: ()
     }),
   );
   const error = start.error ? describeError(start.error) : null;
+  const [missing, setMissing] = useState<string | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    start.mutate({ referralId: referral.id, keyworkerId: keyworkerId || null, substanceGroup, startedOn });
+    if (!referral && !person) return setMissing("Find the person who referred themselves.");
+    if (!substanceGroup) return setMissing("Choose the substance group.");
+    setMissing(null);
+    start.mutate({
+      ...(referral ? { referralId: referral.id } : { personId: person!.id }),
+      keyworkerId: keyworkerId || null,
+      substanceGroup,
+      startedOn,
+    });
   };
   return (
     <form onSubmit={submit} noValidate>
-      <p>
-        {referral.person.attributor} has waited {referral.daysWaiting} days since{" "}
-        {formatDay(referral.requestedAt)}. The referrer will see that treatment has started.
-      </p>
+      {referral ? (
+        <p>
+          {referral.person.attributor} has waited {referral.daysWaiting} days since{" "}
+          {formatDay(referral.requestedAt)}. The referrer will see that treatment has started.
+        </p>
+      ) : person ? (
+        <p className="chosen-person">
+          <strong>{personLabel(person)}</strong>{" "}
+          <button type="button" className="button button-quiet" onClick={() => setPerson(null)}>
+            Choose someone else
+          </button>
+        </p>
+      ) : (
+        <>
+          <p className="hint">
+            You can find your service's clients here, such as someone coming back after a discharge.
+          </p>
+          <PersonSearch id="self-referral-person" label="Who referred themselves" onPick={setPerson} />
+        </>
+      )}
+      {missing && <ErrorNotice message={missing} />}
       {error && <ErrorNotice message={error.message} />}
       <Field id="start-keyworker" label="Keyworker" errors={error?.fields.keyworkerId}>
         <select
@@ -318,6 +361,7 @@ function StartEpisodeForm({ referral, onDone }: { referral: Referral; onDone: ()
           value={substanceGroup}
           onChange={(e) => setSubstanceGroup(e.target.value as SubstanceGroup)}
         >
+          {!substanceGroup && <option value="">Choose…</option>}
           {substanceGroups.map((group) => (
             <option key={group} value={group}>
               {codeLabel(group)}

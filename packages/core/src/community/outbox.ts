@@ -1,4 +1,5 @@
 import { type Executor, queryRows, type SQL, sql } from "@pathways/db";
+import { pause } from "../background.ts";
 import { type Ctx, now } from "../context.ts";
 import { requireRoleOrSystem } from "../rights.ts";
 import { type DeliveryChannel, recipientKindOf } from "./channels.ts";
@@ -290,16 +291,3 @@ const outcomeText: Record<DeliveryOutcome, string> = {
   failed: "could not be sent and will not be tried again; staff can retry it from triage",
   claim_lost: "took longer than its lease and was taken over by another worker",
 };
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
-}

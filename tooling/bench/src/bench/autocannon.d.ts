@@ -6,6 +6,8 @@ declare module "autocannon" {
   interface Options {
     url: string;
     connections?: number;
+    /** Requests per second over all connections. */
+    overallRate?: number;
     duration?: number;
     method?: string;
     headers?: Record<string, string>;

@@ -43,7 +43,10 @@ function contactBody(hotspotId: string) {
   };
 }
 
-/** autocannon for `seconds` at 32 connections, a fresh client key on every request; samples RSS. */
+/**
+ * autocannon for `seconds` at 32 connections (or `connections`, held to `rate` requests/s over all of
+ * them when given), a fresh client key on every request; samples RSS.
+ */
 export async function load(options: {
   url: string;
   cookie: string;
@@ -53,6 +56,7 @@ export async function load(options: {
   shape: "trpc" | "raw";
   rssOf: () => number;
   connections?: number;
+  rate?: number;
 }): Promise<LoadResult> {
   let peakRssMb = 0;
   const sampler = setInterval(() => {
@@ -62,6 +66,7 @@ export async function load(options: {
     const result = await autocannon({
       url: options.shape === "trpc" ? `${options.url}/trpc/contacts.log` : `${options.url}/log`,
       connections: options.connections ?? 32,
+      ...(options.rate ? { overallRate: options.rate } : {}),
       duration: options.seconds,
       method: "POST",
       headers: { "content-type": "application/json", cookie: options.cookie },

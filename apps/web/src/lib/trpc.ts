@@ -1,6 +1,6 @@
 import type { AppRouter } from "@pathways/api";
 import { QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
 
@@ -8,7 +8,15 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 export function makeTrpcClient() {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: "/trpc", transformer: superjson, maxURLLength: 2000, maxItems: 20 })],
+    links: [
+      // A page's queries go together in one request; a mutation goes alone, on the server's direct
+      // route for single calls (a contact sent from the outbox is answered without tRPC's batch path).
+      splitLink({
+        condition: (op) => op.type === "mutation",
+        true: httpLink({ url: "/trpc", transformer: superjson }),
+        false: httpBatchLink({ url: "/trpc", transformer: superjson, maxURLLength: 2000, maxItems: 20 }),
+      }),
+    ],
   });
 }
 

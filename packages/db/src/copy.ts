@@ -1,5 +1,5 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { type Column, getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { toSnakeCase } from "drizzle-orm/casing";
 import type { Executor } from "./client.ts";
@@ -41,13 +41,20 @@ interface CopyQuery {
   reject(error: unknown): void;
 }
 
+/** An open COPY: text goes in as it comes; `end` waits for the server to take it all. */
+interface OpenCopy {
+  write(text: string): void;
+  end(): Promise<void>;
+  /** Abandons the COPY (nothing of it is kept), so the connection can go on. */
+  abort(reason: Error): void;
+}
+
 /**
- * COPY text (tab-separated lines, each ending in a newline) into a table, on the executor given: the
- * pool, or the connection of an open transaction so the rows commit or roll back with it.
- * postgres.js streams to `COPY ... FROM STDIN`; PGlite reads `COPY ... FROM '/dev/blob'`.
+ * Starts a COPY into a table on the executor given: the pool, or the connection of an open
+ * transaction so the rows commit or roll back with it. postgres.js streams to `COPY ... FROM STDIN`
+ * (each write is on its way to the server at once); PGlite reads `COPY ... FROM '/dev/blob'` at the end.
  */
-export async function copyRows(db: Executor, table: string, columns: string[], text: string) {
-  if (text === "") return;
+async function openCopy(db: Executor, table: string, columns: string[]): Promise<OpenCopy> {
   const statement = `copy "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) from`;
   // drizzle keeps the driver's client (or the transaction's) on its session: a postgres.js `sql`
   // function, or a PGlite instance or transaction.
@@ -63,18 +70,115 @@ export async function copyRows(db: Executor, table: string, columns: string[], t
         reject(error);
       };
     });
-    const writable = await query.writable();
-    await Promise.race([pipeline(Readable.from([text]), writable), rejected]);
-  } else {
-    const pglite = client as { query(q: string, p: unknown[], o: { blob: Blob }): Promise<unknown> };
-    await pglite.query(`${statement} '/dev/blob'`, [], { blob: new Blob([text]) });
+    rejected.catch(() => {});
+    const writable = (await query.writable()) as Writable;
+    let failure: unknown = null;
+    writable.on("error", (error) => {
+      failure ??= error;
+    });
+    return {
+      write: (text) => {
+        if (!failure) writable.write(text);
+      },
+      end: async () => {
+        if (failure) throw failure;
+        writable.end();
+        await Promise.race([finished(writable), rejected]);
+      },
+      abort: (reason) => {
+        if (!failure) writable.destroy(reason);
+      },
+    };
   }
+  const pglite = client as { query(q: string, p: unknown[], o: { blob: Blob }): Promise<unknown> };
+  let parts: string[] = [];
+  return {
+    write: (text) => {
+      parts.push(text);
+    },
+    end: async () => {
+      if (parts.length > 0) await pglite.query(`${statement} '/dev/blob'`, [], { blob: new Blob(parts) });
+    },
+    abort: () => {
+      parts = [];
+    },
+  };
+}
+
+/** COPY text (tab-separated lines, each ending in a newline) into a table; see openCopy. */
+export async function copyRows(db: Executor, table: string, columns: string[], text: string) {
+  if (text === "") return;
+  const copy = await openCopy(db, table, columns);
+  copy.write(text);
+  await copy.end();
+}
+
+/** Takes rows for a COPY one at a time, while the caller is still producing them. */
+export interface CopyWriter<Row> {
+  add(row: Row): void;
+}
+
+/** Rows per write to the server: large enough to cost little, small enough to start it working early. */
+const linesPerWrite = 500;
+
+/**
+ * Rows as Drizzle inserts take them (keyed by the schema's property names) into the given columns of
+ * a table with one COPY, values converted as Drizzle would (the other columns keep their defaults).
+ * `fill` adds the rows; on PostgreSQL they are on their way to the server while `fill` goes on, so
+ * checking the next rows overlaps writing the last ones. If `fill` throws, nothing is copied. No other
+ * statement can run on the executor until the COPY ends.
+ */
+export async function copyFrom<T extends Table>(
+  db: Executor,
+  table: T,
+  keys: (keyof T["$inferInsert"] & string)[],
+  fill: (writer: CopyWriter<T["$inferInsert"]>) => void | Promise<void>,
+): Promise<void> {
+  const all = getTableColumns(table) as Record<string, Column>;
+  const columns = keys.map((key) => [key, all[key]!] as const);
+  const copied = new Set<string>(keys);
+  const copy = await openCopy(
+    db,
+    getTableName(table),
+    columns.map(([, column]) => (column.keyAsName ? toSnakeCase(column.name) : column.name)),
+  );
+  let lines: string[] = [];
+  const send = () => {
+    if (lines.length === 0) return;
+    copy.write(`${lines.join("\n")}\n`);
+    lines = [];
+  };
+  try {
+    await fill({
+      add(row) {
+        const values = row as Record<string, unknown>;
+        for (const key in values) {
+          if (values[key] !== undefined && !copied.has(key)) {
+            throw new Error(`${getTableName(table)}.${key} is given but not among the columns copied`);
+          }
+        }
+        lines.push(
+          columns
+            .map(([key, column]) => {
+              const value = values[key];
+              return copyValue(value === null || value === undefined ? null : column.mapToDriverValue(value));
+            })
+            .join("\t"),
+        );
+        if (lines.length >= linesPerWrite) send();
+      },
+    });
+  } catch (error) {
+    copy.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  send();
+  await copy.end();
 }
 
 /**
- * Rows as Drizzle inserts take them (keyed by the schema's property names) into a table with COPY,
- * values converted as Drizzle would. A column no row gives keeps its default; one that any row gives
- * is copied for every row, as NULL where a row leaves it undefined.
+ * Rows as Drizzle inserts take them into a table with COPY. A column no row gives keeps its default;
+ * one that any row gives is copied for every row, as NULL where a row leaves it undefined.
  */
 export async function copyInto<T extends Table>(db: Executor, table: T, rows: T["$inferInsert"][]) {
   if (rows.length === 0) return;
@@ -82,25 +186,8 @@ export async function copyInto<T extends Table>(db: Executor, table: T, rows: T[
   for (const row of rows) {
     for (const key in row) if ((row as Record<string, unknown>)[key] !== undefined) given.add(key);
   }
-  const columns = Object.entries(getTableColumns(table) as Record<string, Column>).filter(([key]) =>
-    given.has(key),
-  );
-  const lines: string[] = [];
-  for (const row of rows) {
-    const values = row as Record<string, unknown>;
-    lines.push(
-      columns
-        .map(([key, column]) => {
-          const value = values[key];
-          return copyValue(value === null || value === undefined ? null : column.mapToDriverValue(value));
-        })
-        .join("\t"),
-    );
-  }
-  await copyRows(
-    db,
-    getTableName(table),
-    columns.map(([, column]) => (column.keyAsName ? toSnakeCase(column.name) : column.name)),
-    `${lines.join("\n")}\n`,
-  );
+  const keys = Object.keys(getTableColumns(table)).filter((key) => given.has(key));
+  await copyFrom(db, table, keys as (keyof T["$inferInsert"] & string)[], (writer) => {
+    for (const row of rows) writer.add(row);
+  });
 }

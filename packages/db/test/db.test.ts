@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditEvents,
   contacts,
+  copyFrom,
   copyInto,
   copyRows,
   copyValue,
@@ -16,6 +17,7 @@ import {
   type DbHandle,
   eq,
   hotspots,
+  inArray,
   organisations,
   people,
   personMerges,
@@ -189,6 +191,27 @@ function copyChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<v
       }),
     ).rejects.toThrow("roll back");
     expect(await db.select().from(hotspots).where(eq(hotspots.name, name))).toEqual([]);
+  });
+
+  it("streams rows as they are made, and copies none of them when making them fails", async () => {
+    const { db } = handle;
+    const names = Array.from({ length: 1200 }, (_, i) => `Streamed ${randomUUID()} ${i}`);
+    const named = (list: string[]) =>
+      db.select({ n: sql<number>`count(*)::int` }).from(hotspots).where(inArray(hotspots.name, list));
+    await copyFrom(db, hotspots, ["name", "lat", "lng"], (writer) => {
+      for (const name of names) writer.add({ name, lat: 51.7, lng: -1.2 });
+    });
+    expect(await named(names)).toEqual([{ n: 1200 }]);
+
+    const more = names.map((name) => `${name} again`);
+    await expect(
+      copyFrom(db, hotspots, ["name", "lat", "lng"], (writer) => {
+        // Past the first writes to the server, then a failure while making the rest.
+        for (const name of more.slice(0, 1100)) writer.add({ name, lat: 51.7, lng: -1.2 });
+        throw new Error("no more rows");
+      }),
+    ).rejects.toThrow("no more rows");
+    expect(await named(more)).toEqual([{ n: 0 }]);
   });
 
   it("fails on a bad row, writing none of the batch, and leaves the connection usable", async () => {

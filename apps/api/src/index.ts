@@ -1,3 +1,4 @@
+export { openDatabase } from "./database.ts";
 export { ConfigError, parseServerEnv, type ServerConfig } from "./env.ts";
 export {
   createWorkerLogger,
@@ -7,4 +8,4 @@ export {
   type WorkerLogger,
 } from "./outbox.ts";
 export { buildServer } from "./server.ts";
-export { openDatabase, type RunningServer, startServer, stopOnSignals } from "./start.ts";
+export { type RunningServer, startServer, stopOnSignals } from "./start.ts";

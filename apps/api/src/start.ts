@@ -1,7 +1,8 @@
 import { type Ctx, isDatabaseEmpty, seedDemo } from "@pathways/core";
-import { createDb, DataDirInUseError, type DbHandle } from "@pathways/db";
+import type { DbHandle } from "@pathways/db";
 import type { FastifyInstance } from "fastify";
-import { ConfigError, type ServerConfig } from "./env.ts";
+import { openDatabase } from "./database.ts";
+import type { ServerConfig } from "./env.ts";
 import { startConfiguredOutboxWorker } from "./outbox.ts";
 import { buildServer } from "./server.ts";
 
@@ -18,25 +19,6 @@ export interface RunningServer {
   url: string;
   /** Stops accepting, finishes in-flight requests, then closes the database. */
   stop(): Promise<void>;
-}
-
-/** Opens the database named by the config, failing with a message that names the setting to fix. */
-export async function openDatabase(config: ServerConfig): Promise<DbHandle> {
-  try {
-    const database = await createDb(
-      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
-    );
-    if (!(await database.ping(10_000))) {
-      await database.close().catch(() => {});
-      throw new ConfigError([
-        `DATABASE_URL cannot be reached (${database.location}): is PostgreSQL running there?`,
-      ]);
-    }
-    return database;
-  } catch (error) {
-    if (error instanceof DataDirInUseError) throw new ConfigError([`PATHWAYS_DATA_DIR ${error.message}`]);
-    throw error;
-  }
 }
 
 export async function startServer({ config, demo = false, logStream }: StartOptions): Promise<RunningServer> {

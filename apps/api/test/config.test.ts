@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../src/database.ts";
 import { ConfigError, parseServerEnv } from "../src/env.ts";
-import { openDatabase } from "../src/start.ts";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

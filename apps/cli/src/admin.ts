@@ -10,11 +10,12 @@ import {
   userByEmail,
 } from "@pathways/core";
 import { eq, organisations } from "@pathways/db";
-import { openDatabase, type ServerConfig } from "@pathways/server";
+import { openDatabase } from "@pathways/server/database";
+import type { ServerConfig } from "@pathways/server/env";
 import { fieldErrors, OrganisationInput, ResetPasswordInput, UserInput } from "@pathways/validators";
 import { organisationKinds, roles } from "@pathways/validators/codes";
 import type { z } from "zod";
-import { type Output, UsageError } from "./commands.ts";
+import { type Output, UsageError } from "./output.ts";
 
 /** Administration from the shell: the same verbs and rules as the admin pages, as Pathways itself. */
 async function asSystem<T>(config: ServerConfig, work: (ctx: Ctx) => Promise<T>): Promise<T> {

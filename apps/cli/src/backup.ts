@@ -1,6 +1,7 @@
 import { backupDatabase, RestoreRefused, restoreDatabase } from "@pathways/db";
-import { openDatabase, type ServerConfig } from "@pathways/server";
-import { type Output, UsageError } from "./commands.ts";
+import { openDatabase } from "@pathways/server/database";
+import type { ServerConfig } from "@pathways/server/env";
+import { type Output, UsageError } from "./output.ts";
 
 /** `pathways backup <file>`: a consistent snapshot of every table, restorable into PGlite or PostgreSQL. */
 export async function backup(config: ServerConfig, file: string | undefined, output: Output) {

@@ -1,11 +1,7 @@
 import { generateCity, type Scale, scalePresets } from "@pathways/bench";
 import { type Ctx, demoPassword, demoUsers, isDatabaseEmpty, seedDemo } from "@pathways/core";
 import { openDatabase, type ServerConfig, startServer, stopOnSignals } from "@pathways/server";
-
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
+import { type Output, UsageError } from "./output.ts";
 
 const systemActor = (name: string) => ({ kind: "system", name }) as const;
 
@@ -82,5 +78,3 @@ export async function seed(config: ServerConfig, options: SeedOptions, output: O
     await database.close();
   }
 }
-
-export class UsageError extends Error {}

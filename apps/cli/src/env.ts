@@ -1,2 +1,2 @@
 // The CLI reads the same settings as the server (database, data directory, session secret).
-export { ConfigError, parseServerEnv as parseCliEnv } from "@pathways/server";
+export { ConfigError, parseServerEnv as parseCliEnv } from "@pathways/server/env";

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { ImportRejected, importHistoricalData } from "@pathways/core";
-import { openDatabase, type ServerConfig } from "@pathways/server";
+import { openDatabase } from "@pathways/server/database";
+import type { ServerConfig } from "@pathways/server/env";
 import {
   type ImportFile,
   type ImportInput,
@@ -9,8 +10,8 @@ import {
   type ImportRecord,
   importFiles,
 } from "@pathways/validators";
-import { CsvError, type Options, parse } from "csv-parse/sync";
-import { type Output, UsageError } from "./commands.ts";
+import { CsvSyntaxError, parseCsv } from "./csv.ts";
+import { type Output, UsageError } from "./output.ts";
 
 export const importUsage = `pathways import <folder>
   Loads ${importFiles.map((file) => `${file}.csv`).join(", ")} from the folder (any may be missing;
@@ -26,29 +27,24 @@ function describe(problem: ImportProblem): string {
 
 /** Reads one CSV file into a header and records that remember their line; syntax errors become problems. */
 function readCsv(file: ImportFile, text: string, problems: ImportProblem[]) {
-  let header: string[] | null = null;
   try {
-    // Each record is built as it is parsed, with the line it ended on.
-    const options: Options<ImportRecord, string[]> = {
-      bom: true,
-      skip_empty_lines: true,
-      on_record: (record, context) => {
-        if (!header) {
-          header = record.map((name) => name.trim().toLowerCase());
-          return null;
-        }
-        const values: Record<string, string> = {};
-        for (let i = 0; i < header.length; i++) values[header[i]!] = record[i] ?? "";
-        return { line: context.lines, values };
-      },
-    };
-    // The sync parser's overloads type on_record's result only together with `columns`.
-    const records = parse(text, options as unknown as Options) as unknown as ImportRecord[];
-    return { header: header ?? [], records };
+    const [header, ...rows] = parseCsv(text);
+    if (!header) return { header: [], records: [] };
+    const columns = header.fields.map((name) => name.trim().toLowerCase());
+    const records: ImportRecord[] = rows.map(({ line, fields }) => {
+      const values: Record<string, string> = {};
+      for (let i = 0; i < columns.length; i++) values[columns[i]!] = fields[i]!;
+      return { line, values };
+    });
+    return { header: columns, records };
   } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines ?? 0;
-    problems.push({ file: `${file}.csv`, line, column: null, message: `not valid CSV: ${error.message}` });
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    problems.push({
+      file: `${file}.csv`,
+      line: error.line,
+      column: null,
+      message: `not valid CSV: ${error.message}`,
+    });
     return null;
   }
 }

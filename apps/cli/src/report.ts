@@ -3,7 +3,8 @@ import path from "node:path";
 import { type ApiContext, type AppRouter, createCaller, type RouterInputs } from "@pathways/api";
 import type { UserActor } from "@pathways/core";
 import { and, asc, eq, isNull, organisations, users } from "@pathways/db";
-import { openDatabase, type ServerConfig } from "@pathways/server";
+import { openDatabase } from "@pathways/server/database";
+import type { ServerConfig } from "@pathways/server/env";
 import {
   FunnelInput,
   fieldErrors,
@@ -24,7 +25,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import { type Output, UsageError } from "./commands.ts";
+import { type Output, UsageError } from "./output.ts";
 
 export const reportUsage = `pathways report <${reportKinds.join("|")}> --from YYYY-MM-DD --to YYYY-MM-DD
     [--hotspot NAME] [--substance-group ${substanceGroups.join("|")}]

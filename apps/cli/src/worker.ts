@@ -8,7 +8,7 @@ import {
   type ServerConfig,
   startConfiguredOutboxWorker,
 } from "@pathways/server";
-import type { Output } from "./commands.ts";
+import type { Output } from "./output.ts";
 
 /**
  * `pathways worker`: delivers community reporters' updates until SIGTERM or SIGINT, then finishes

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { type Column, getTableColumns, getTableName, type Table } from "drizzle-orm";
@@ -44,6 +45,8 @@ interface CopyQuery {
 /** An open COPY: text goes in as it comes; `end` waits for the server to take it all. */
 interface OpenCopy {
   write(text: string): void;
+  /** Resolves when what was written is on its way, so the caller can make more meanwhile. */
+  drained(): Promise<void>;
   end(): Promise<void>;
   /** Abandons the COPY (nothing of it is kept), so the connection can go on. */
   abort(reason: Error): void;
@@ -80,6 +83,10 @@ async function openCopy(db: Executor, table: string, columns: string[]): Promise
       write: (text) => {
         if (!failure) writable.write(text);
       },
+      // The writable hands one chunk at a time to the socket, and only between turns of the event loop.
+      drained: async () => {
+        if (!failure && writable.writableNeedDrain) await once(writable, "drain");
+      },
       end: async () => {
         if (failure) throw failure;
         writable.end();
@@ -96,6 +103,7 @@ async function openCopy(db: Executor, table: string, columns: string[]): Promise
     write: (text) => {
       parts.push(text);
     },
+    drained: async () => {},
     end: async () => {
       if (parts.length > 0) await pglite.query(`${statement} '/dev/blob'`, [], { blob: new Blob(parts) });
     },
@@ -113,66 +121,62 @@ export async function copyRows(db: Executor, table: string, columns: string[], t
   await copy.end();
 }
 
-/** Takes rows for a COPY one at a time, while the caller is still producing them. */
-export interface CopyWriter<Row> {
-  add(row: Row): void;
-}
-
 /** Rows per write to the server: large enough to cost little, small enough to start it working early. */
 const linesPerWrite = 500;
 
 /**
  * Rows as Drizzle inserts take them (keyed by the schema's property names) into the given columns of
  * a table with one COPY, values converted as Drizzle would (the other columns keep their defaults).
- * `fill` adds the rows; on PostgreSQL they are on their way to the server while `fill` goes on, so
- * checking the next rows overlaps writing the last ones. If `fill` throws, nothing is copied. No other
- * statement can run on the executor until the COPY ends.
+ * `rows` may be a generator that checks each row as it goes: on PostgreSQL the rows are on their way
+ * to the server while the next ones are made, so the checking overlaps the writing. If the generator
+ * throws, nothing is copied. No other statement can run on the executor until the COPY ends.
  */
 export async function copyFrom<T extends Table>(
   db: Executor,
   table: T,
   keys: (keyof T["$inferInsert"] & string)[],
-  fill: (writer: CopyWriter<T["$inferInsert"]>) => void | Promise<void>,
+  rows: Iterable<T["$inferInsert"]>,
 ): Promise<void> {
   const all = getTableColumns(table) as Record<string, Column>;
   const columns = keys.map((key) => [key, all[key]!] as const);
   const copied = new Set<string>(keys);
+  // The COPY starts with the first row: a generator that yields none costs no statement.
+  const iterator = rows[Symbol.iterator]();
+  let next = iterator.next();
+  if (next.done) return;
   const copy = await openCopy(
     db,
     getTableName(table),
     columns.map(([, column]) => (column.keyAsName ? toSnakeCase(column.name) : column.name)),
   );
   let lines: string[] = [];
-  const send = () => {
-    if (lines.length === 0) return;
-    copy.write(`${lines.join("\n")}\n`);
-    lines = [];
-  };
   try {
-    await fill({
-      add(row) {
-        const values = row as Record<string, unknown>;
-        for (const key in values) {
-          if (values[key] !== undefined && !copied.has(key)) {
-            throw new Error(`${getTableName(table)}.${key} is given but not among the columns copied`);
-          }
+    for (; !next.done; next = iterator.next()) {
+      const values = next.value as Record<string, unknown>;
+      for (const key in values) {
+        if (values[key] !== undefined && !copied.has(key)) {
+          throw new Error(`${getTableName(table)}.${key} is given but not among the columns copied`);
         }
-        lines.push(
-          columns
-            .map(([key, column]) => {
-              const value = values[key];
-              return copyValue(value === null || value === undefined ? null : column.mapToDriverValue(value));
-            })
-            .join("\t"),
-        );
-        if (lines.length >= linesPerWrite) send();
-      },
-    });
+      }
+      lines.push(
+        columns
+          .map(([key, column]) => {
+            const value = values[key];
+            return copyValue(value === null || value === undefined ? null : column.mapToDriverValue(value));
+          })
+          .join("\t"),
+      );
+      if (lines.length >= linesPerWrite) {
+        copy.write(`${lines.join("\n")}\n`);
+        lines = [];
+        await copy.drained();
+      }
+    }
   } catch (error) {
     copy.abort(error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
-  send();
+  if (lines.length > 0) copy.write(`${lines.join("\n")}\n`);
   await copy.end();
 }
 
@@ -187,7 +191,5 @@ export async function copyInto<T extends Table>(db: Executor, table: T, rows: T[
     for (const key in row) if ((row as Record<string, unknown>)[key] !== undefined) given.add(key);
   }
   const keys = Object.keys(getTableColumns(table)).filter((key) => given.has(key));
-  await copyFrom(db, table, keys as (keyof T["$inferInsert"] & string)[], (writer) => {
-    for (const row of rows) writer.add(row);
-  });
+  await copyFrom(db, table, keys as (keyof T["$inferInsert"] & string)[], rows);
 }

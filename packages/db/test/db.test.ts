@@ -198,19 +198,21 @@ function copyChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<v
     const names = Array.from({ length: 1200 }, (_, i) => `Streamed ${randomUUID()} ${i}`);
     const named = (list: string[]) =>
       db.select({ n: sql<number>`count(*)::int` }).from(hotspots).where(inArray(hotspots.name, list));
-    await copyFrom(db, hotspots, ["name", "lat", "lng"], (writer) => {
-      for (const name of names) writer.add({ name, lat: 51.7, lng: -1.2 });
-    });
+    await copyFrom(
+      db,
+      hotspots,
+      ["name", "lat", "lng"],
+      names.map((name) => ({ name, lat: 51.7, lng: -1.2 })),
+    );
     expect(await named(names)).toEqual([{ n: 1200 }]);
 
     const more = names.map((name) => `${name} again`);
-    await expect(
-      copyFrom(db, hotspots, ["name", "lat", "lng"], (writer) => {
-        // Past the first writes to the server, then a failure while making the rest.
-        for (const name of more.slice(0, 1100)) writer.add({ name, lat: 51.7, lng: -1.2 });
-        throw new Error("no more rows");
-      }),
-    ).rejects.toThrow("no more rows");
+    function* failing() {
+      // Past the first writes to the server, then a failure while making the rest.
+      for (const name of more.slice(0, 1100)) yield { name, lat: 51.7, lng: -1.2 };
+      throw new Error("no more rows");
+    }
+    await expect(copyFrom(db, hotspots, ["name", "lat", "lng"], failing())).rejects.toThrow("no more rows");
     expect(await named(more)).toEqual([{ n: 0 }]);
   });
 

@@ -367,7 +367,7 @@ export async function importHistoricalData({
     // ---- people.csv ----------------------------------------------------------------------------
     const personRefs = refIndex<PersonRow>("people");
     const personRows: PersonRow[] = [];
-    await copyFrom(tx, people, personColumns, (writer) => {
+    function* checkPeople() {
       for (const record of rowsOf("people")) {
         const parsed = PersonInput.safeParse({
           firstInitial: cell(record, "first_initial"),
@@ -405,10 +405,11 @@ export async function importHistoricalData({
           });
         }
         personRefs.define(record, "person_ref", row);
-        if (row && writing()) writer.add(row);
+        if (row && writing()) yield row;
       }
       progress("people", "checked", rowsOf("people").length);
-    });
+    }
+    await copyFrom(tx, people, personColumns, checkPeople());
     if (writing() && personRows.length > 0) {
       await audited(
         "person",
@@ -428,7 +429,7 @@ export async function importHistoricalData({
     const contactRefs = refIndex<ContactRow>("contacts");
     const contactRows: ContactRow[] = [];
     const interventionRows: InterventionRow[] = [];
-    await copyFrom(tx, contacts, contactColumns, (writer) => {
+    function* checkContacts() {
       for (const record of rowsOf("contacts")) {
         const before = problems.list.length;
         const ref = cell(record, "contact_ref");
@@ -494,10 +495,11 @@ export async function importHistoricalData({
           }
         }
         contactRefs.define(record, "contact_ref", row);
-        if (row && writing()) writer.add(row);
+        if (row && writing()) yield row;
       }
       progress("contacts", "checked", rowsOf("contacts").length);
-    });
+    }
+    await copyFrom(tx, contacts, contactColumns, checkContacts());
     if (writing() && contactRows.length > 0) {
       await copyInto(tx, contactInterventions, interventionRows);
       await audited("contact", contactRows);
@@ -508,7 +510,7 @@ export async function importHistoricalData({
     const referralRefs = refIndex<ReferralRow & { line: number }>("referrals");
     const referralRows: (ReferralRow & { line: number })[] = [];
     const referralEventRows: ReferralEventRow[] = [];
-    await copyFrom(tx, referrals, referralColumns, (writer) => {
+    function* checkReferrals() {
       for (const record of rowsOf("referrals")) {
         const before = problems.list.length;
         const id = randomUUID();
@@ -631,11 +633,12 @@ export async function importHistoricalData({
         referralRefs.define(record, "referral_ref", row);
         if (row && writing()) {
           const { line: _line, ...referral } = row;
-          writer.add(referral);
+          yield referral;
         }
       }
       progress("referrals", "checked", rowsOf("referrals").length);
-    });
+    }
+    await copyFrom(tx, referrals, referralColumns, checkReferrals());
     if (writing() && referralRows.length > 0) {
       await copyInto(tx, referralEvents, referralEventRows);
       await audited("referral", referralRows);
@@ -645,7 +648,7 @@ export async function importHistoricalData({
     // ---- episodes.csv --------------------------------------------------------------------------
     const episodeRows: EpisodeRow[] = [];
     const episodeOfReferral = new Map<string, number>();
-    await copyFrom(tx, episodes, episodeColumns, (writer) => {
+    function* checkEpisodes() {
       for (const record of rowsOf("episodes")) {
         const before = problems.list.length;
         const person = personId("episodes", record);
@@ -806,11 +809,12 @@ export async function importHistoricalData({
             ostAtExit: discharge?.ostAtExit ?? null,
           };
           episodeRows.push(row);
-          if (writing()) writer.add(row);
+          if (writing()) yield row;
         }
       }
       progress("episodes", "checked", rowsOf("episodes").length);
-    });
+    }
+    await copyFrom(tx, episodes, episodeColumns, checkEpisodes());
     if (writing() && episodeRows.length > 0) {
       await audited("episode", episodeRows);
       progress("episodes", "written", episodeRows.length);
@@ -819,7 +823,7 @@ export async function importHistoricalData({
     // ---- needle_finds.csv ----------------------------------------------------------------------
     const needleRows: NeedleFindRow[] = [];
     const findRefs = refIndex<true>("needle_finds");
-    await copyFrom(tx, needleFinds, needleFindColumns, (writer) => {
+    function* checkNeedleFinds() {
       for (const record of rowsOf("needle_finds")) {
         const before = problems.list.length;
         const ref = cell(record, "find_ref");
@@ -857,11 +861,12 @@ export async function importHistoricalData({
             organisationId: collector.organisationId,
           };
           needleRows.push(row);
-          if (writing()) writer.add(row);
+          if (writing()) yield row;
         }
       }
       progress("needle_finds", "checked", rowsOf("needle_finds").length);
-    });
+    }
+    await copyFrom(tx, needleFinds, needleFindColumns, checkNeedleFinds());
     if (writing() && needleRows.length > 0) progress("needle_finds", "written", needleRows.length);
 
     if (problems.list.length > 0) {

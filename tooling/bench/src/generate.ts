@@ -6,6 +6,7 @@ import {
   makeRandom,
   type Random,
   refreshDayRollups,
+  refreshPersonRollups,
   seedDemo,
 } from "@pathways/core";
 import {
@@ -549,6 +550,9 @@ export async function generateCity({
   // The COPYs queued their changes for the report day rollups: fold them now, so reports start steady.
   const folded = await refreshDayRollups(db);
   progress?.("report day rollup changes folded", folded);
+  // ... and the funnel days and episode facts of every person they queued.
+  const refreshed = await refreshPersonRollups(db, { chunk: 2000 });
+  progress?.("people's report rollups refreshed", refreshed.people);
   await db.execute(sql`analyze`);
 
   return {

@@ -62,6 +62,15 @@ describeDb("scale seed", (use) => {
         (select count(*)::int from contacts) as contacts`,
     );
     expect(rollups).toEqual({ queued: 0, counted: rollups!.contacts, contacts: rollups!.contacts });
+    // And the people they queued for the person rollups are refreshed, with every contact on a day.
+    const [people] = await queryRows<{ queued: number; counted: number }>(
+      db,
+      sql`select (select count(*)::int from report_person_queue) as queued,
+        ((select sum(contacts) from report_person_funnel_days where place_id = '00000000-0000-0000-0000-000000000000')
+          + (select sum(contacts) from report_person_anonymous_days
+            where place_id = '00000000-0000-0000-0000-000000000000'))::int as counted`,
+    );
+    expect(people).toEqual({ queued: 0, counted: rollups!.contacts });
   }, 300_000);
 });
 

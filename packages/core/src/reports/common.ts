@@ -36,6 +36,30 @@ export function reportScope(ctx: Ctx, roles: readonly ("commissioner" | "treatme
   };
 }
 
+/** What a report on episodes (outcomes, waiting times) counts, before disclosure control. */
+export interface EpisodeQuery {
+  from: string;
+  to: string;
+  substanceGroup: SubstanceGroup | null;
+  /** Episodes of this provider only; null for every provider. */
+  providerId: string | null;
+  /** The day the report is run (Europe/London). */
+  today: string;
+}
+
+export function episodeQuery(
+  scope: ReportScope,
+  input: { from: string; to: string; substanceGroup?: SubstanceGroup },
+): EpisodeQuery {
+  return {
+    from: input.from,
+    to: input.to,
+    substanceGroup: input.substanceGroup ?? null,
+    providerId: scope.providerId,
+    today: scope.today,
+  };
+}
+
 export async function hotspotOf(ctx: Ctx, hotspotId: string | undefined) {
   if (!hotspotId) return null;
   const [hotspot] = await ctx.db
@@ -102,9 +126,10 @@ export function successfulDischarge(e: string): SQL {
 /**
  * Re-presentation (DOMAIN.md): a new episode, or a referral to a treatment service, for the same
  * person within 182 days after a successful discharge on `discharged` (D < day <= D + 182), counted
- * up to the day the report is run. Any provider's episode counts, not only the reporting provider's.
+ * up to the day the report is run (null: everything recorded, as the rollups count). Any provider's
+ * episode counts, not only the reporting provider's.
  */
-export function representedAfter(person: SQL, discharged: SQL, today: string): SQL {
+export function representedAfter(person: SQL, discharged: SQL, today: string | null): SQL {
   const requested = dayOf(sql.raw("rr.requested_at"));
   const days = sql.raw(String(representationDays));
   return sql`(
@@ -113,7 +138,7 @@ export function representedAfter(person: SQL, discharged: SQL, today: string): S
       where rp.person_id = ${person}
         and rp.started_on > ${discharged}
         and rp.started_on <= ${discharged} + ${days}
-        and rp.started_on <= ${day(today)}
+        ${today === null ? sql`` : sql`and rp.started_on <= ${day(today)}`}
     )
     or exists (
       select 1 from referrals rr join services rs on rs.id = rr.service_id
@@ -121,7 +146,7 @@ export function representedAfter(person: SQL, discharged: SQL, today: string): S
         and rs.code in (${sql.raw(quoted(treatmentServiceCodes))})
         and ${requested} > ${discharged}
         and ${requested} <= ${discharged} + ${days}
-        and ${requested} <= ${day(today)}
+        ${today === null ? sql`` : sql`and ${requested} <= ${day(today)}`}
     )
   )`;
 }

@@ -1,4 +1,4 @@
-import { queryRows, sql } from "@pathways/db";
+import { type Executor, queryRows, sql } from "@pathways/db";
 import type { FunnelInput, FunnelReport, FunnelStage } from "@pathways/validators";
 import { addDays } from "../calendar.ts";
 import type { VerbArgs } from "../context.ts";
@@ -7,6 +7,7 @@ import {
   dayOf,
   firstDayAfterWindow,
   hotspotOf,
+  monthsOf,
   onDays,
   referralWindowDays,
   reportHeader,
@@ -15,8 +16,15 @@ import {
   representedAfter,
   successfulDischarge,
 } from "./common.ts";
+import {
+  contactsMeasure,
+  everywhere,
+  funnelStages,
+  personRollupsAnswer,
+  sustainedMeasure,
+} from "./person-rollups.ts";
 
-interface FunnelRow {
+export interface FunnelRow {
   contacts: number;
   people_contacted: number;
   referred: number;
@@ -25,6 +33,15 @@ interface FunnelRow {
   sustained: number;
   /** The latest discharge among completions not (yet) followed by a re-presentation. */
   last_open_completion: string | null;
+}
+
+/** What a funnel report counts, before disclosure control. */
+export interface FunnelQuery {
+  from: string;
+  to: string;
+  hotspotId: string | null;
+  /** The day the report is run (Europe/London). */
+  today: string;
 }
 
 /**
@@ -37,58 +54,10 @@ interface FunnelRow {
 export async function funnelReport({ ctx, input }: VerbArgs<FunnelInput>): Promise<FunnelReport> {
   const scope = reportScope(ctx, ["commissioner"]);
   const hotspot = await hotspotOf(ctx, input.hotspotId);
-  const contactDay = dayOf(sql`c.occurred_at`);
-  const requestedDay = dayOf(sql`r.requested_at`);
-  const today = day(scope.today);
-  const [row] = await queryRows<FunnelRow>(
-    ctx.db,
-    sql`
-      with period_contacts as (
-        select c.person_id, ${contactDay} as day
-        from contacts c
-        where ${onDays(sql`c.occurred_at`, input.from, input.to)}
-          ${hotspot ? sql`and c.hotspot_id = ${hotspot.id}::uuid` : sql``}
-      ),
-      contact_days as (
-        select distinct person_id, day from period_contacts where person_id is not null
-      ),
-      -- Each referral's London day is worked out once, not once per contact it is compared with.
-      candidate_referrals as materialized (
-        select r.id, r.person_id, ${requestedDay} as day
-        from referrals r
-        where r.person_id in (select person_id from contact_days)
-          and ${onDays(sql`r.requested_at`, input.from, addDays(input.to, referralWindowDays))}
-      ),
-      referred as (
-        select distinct cr.id, cr.person_id
-        from candidate_referrals cr
-        join contact_days cd on cd.person_id = cr.person_id
-        where cr.day between cd.day and cd.day + ${sql.raw(String(referralWindowDays))}
-          and cr.day <= ${today}
-      ),
-      started as (
-        select e.person_id, e.discharged_on, ${successfulDischarge("e")} as successful
-        from episodes e
-        join referred r on r.id = e.referral_id
-        where e.started_on <= ${today}
-      ),
-      completed as (
-        select s.person_id, s.discharged_on,
-          ${representedAfter(sql`s.person_id`, sql`s.discharged_on`, scope.today)} as represented
-        from started s
-        where s.successful and s.discharged_on <= ${today}
-      )
-      select
-        (select count(*)::int from period_contacts) as contacts,
-        (select count(distinct person_id)::int from contact_days) as people_contacted,
-        (select count(distinct person_id)::int from referred) as referred,
-        (select count(distinct person_id)::int from started) as started_treatment,
-        (select count(distinct person_id)::int from completed) as completed,
-        (select count(distinct person_id)::int from completed where not represented) as sustained,
-        (select max(discharged_on)::text from completed where not represented) as last_open_completion
-    `,
-  );
-  if (!row) throw new Error("The funnel query returned no row");
+  const query = { from: input.from, to: input.to, hotspotId: hotspot?.id ?? null, today: scope.today };
+  const row = (await personRollupsAnswer(ctx.db, scope.today))
+    ? await funnelFromRollups(ctx.db, query)
+    : await funnelFromRaw(ctx.db, query);
 
   const { disclosure } = scope;
   const stages: [FunnelStage, number][] = [
@@ -115,4 +84,164 @@ export async function funnelReport({ ctx, input }: VerbArgs<FunnelInput>): Promi
     sustainedProvisional: sustainedFinalOn !== null && scope.today < sustainedFinalOn,
     sustainedFinalOn,
   };
+}
+
+/** The funnel from the raw rows: the reference the rollups are tested against. */
+export async function funnelFromRaw(db: Executor, query: FunnelQuery): Promise<FunnelRow> {
+  const contactDay = dayOf(sql`c.occurred_at`);
+  const requestedDay = dayOf(sql`r.requested_at`);
+  const today = day(query.today);
+  const [row] = await queryRows<FunnelRow>(
+    db,
+    sql`
+      with period_contacts as (
+        select c.person_id, ${contactDay} as day
+        from contacts c
+        where ${onDays(sql`c.occurred_at`, query.from, query.to)}
+          ${query.hotspotId ? sql`and c.hotspot_id = ${query.hotspotId}::uuid` : sql``}
+      ),
+      contact_days as (
+        select distinct person_id, day from period_contacts where person_id is not null
+      ),
+      -- Each referral's London day is worked out once, not once per contact it is compared with.
+      candidate_referrals as materialized (
+        select r.id, r.person_id, ${requestedDay} as day
+        from referrals r
+        where r.person_id in (select person_id from contact_days)
+          and ${onDays(sql`r.requested_at`, query.from, addDays(query.to, referralWindowDays))}
+      ),
+      referred as (
+        select distinct cr.id, cr.person_id
+        from candidate_referrals cr
+        join contact_days cd on cd.person_id = cr.person_id
+        where cr.day between cd.day and cd.day + ${sql.raw(String(referralWindowDays))}
+          and cr.day <= ${today}
+      ),
+      started as (
+        select e.person_id, e.discharged_on, ${successfulDischarge("e")} as successful
+        from episodes e
+        join referred r on r.id = e.referral_id
+        where e.started_on <= ${today}
+      ),
+      completed as (
+        select s.person_id, s.discharged_on,
+          ${representedAfter(sql`s.person_id`, sql`s.discharged_on`, query.today)} as represented
+        from started s
+        where s.successful and s.discharged_on <= ${today}
+      )
+      select
+        (select count(*)::int from period_contacts) as contacts,
+        (select count(distinct person_id)::int from contact_days) as people_contacted,
+        (select count(distinct person_id)::int from referred) as referred,
+        (select count(distinct person_id)::int from started) as started_treatment,
+        (select count(distinct person_id)::int from completed) as completed,
+        (select count(distinct person_id)::int from completed where not represented) as sustained,
+        (select max(discharged_on)::text from completed where not represented) as last_open_completion
+    `,
+  );
+  if (!row) throw new Error("The funnel query returned no row");
+  return row;
+}
+
+/**
+ * The funnel from the person rollups (valid when personRollupsAnswer says so). A person counts at a
+ * stage on their first day in the period that reached it: the day whose previous such day (at the
+ * place) falls before the period. Whole months come from the month sums (each person's first day of
+ * the month at a stage, by the month of their previous one); the part-months at either end come from
+ * the days, and so do the first days in the whole months whose previous day falls in `from`'s month
+ * before `from` (found from that day, through its next day). Three short statements, none long on PGlite.
+ */
+export async function funnelFromRollups(db: Executor, query: FunnelQuery): Promise<FunnelRow> {
+  const place = sql`${query.hotspotId ?? everywhere}::uuid`;
+  const from = day(query.from);
+  const fromMonth = `${query.from.slice(0, 7)}-01`;
+  const months = monthsOf(query.from, query.to);
+  const isWhole = (m: (typeof months)[number]) => m.from === `${m.month}-01` && m.to === lastDayOf(m.month);
+  const whole = months.filter(isWhole);
+  const parts = months.filter((m) => !isWhole(m));
+  const span = whole.length ? { from: whole[0]!.from, to: whole.at(-1)!.to } : null;
+  const lead = span && query.from !== fromMonth ? { from: fromMonth, to: addDays(query.from, -1) } : null;
+  const between = (range: { from: string; to: string }) =>
+    sql`f.day between ${day(range.from)} and ${day(range.to)}`;
+  const inParts = parts.length ? sql`(${sql.join(parts.map(between), sql` or `)})` : sql`false`;
+  const inLead = lead ? between(lead) : sql`false`;
+
+  const [monthly] = span
+    ? await queryRows<StageSums>(
+        db,
+        sql`select
+            (sum(m.n) filter (where m.measure = ${contactsMeasure}))::int as contacts,
+            ${sql.join(
+              funnelStages.map(
+                (_, measure) =>
+                  sql`(sum(m.n) filter (where m.measure = ${measure} and m.key < ${day(fromMonth)}))::int
+                    as ${sql.raw(`stage${measure}`)}`,
+              ),
+              sql`, `,
+            )},
+            (select max(s.key) from report_person_funnel_months s
+              where s.place_id = ${place} and s.measure = ${sustainedMeasure} and s.n > 0
+                and s.month between ${day(span.from)} and ${day(span.to)})::text as latest
+          from report_person_funnel_months m
+          where m.place_id = ${place}
+            and m.measure = any(${`{${[...funnelStages.keys(), contactsMeasure].join(",")}}`}::smallint[])
+            and m.month between ${day(span.from)} and ${day(span.to)}`,
+      )
+    : [];
+  const [daily] =
+    parts.length || lead
+      ? await queryRows<StageSums>(
+          db,
+          sql`select
+              (sum(f.contacts) filter (where ${inParts}))::int as contacts,
+              ${sql.join(
+                funnelStages.map(({ bit, name }, measure) => {
+                  const previous = sql.raw(`f.prev_${name}`);
+                  const leading = span
+                    ? sql`or (${inLead} and f.${sql.raw(`next_${name}`)} between ${day(span.from)} and ${day(span.to)})`
+                    : sql``;
+                  return sql`(count(*) filter (where f.stages & ${sql.raw(String(bit))} <> 0
+                    and ((${inParts} and (${previous} is null or ${previous} < ${from})) ${leading})))::int
+                    as ${sql.raw(`stage${measure}`)}`;
+                }),
+                sql`, `,
+              )},
+              (max(f.sustained_discharge) filter (where ${inParts}))::text as latest
+            from report_person_funnel_days f
+            where f.place_id = ${place} and (${inParts} or ${inLead})`,
+        )
+      : [];
+  const [anonymous] = await queryRows<{ contacts: number }>(
+    db,
+    sql`select coalesce(sum(a.contacts), 0)::int as contacts from report_person_anonymous_days a
+      where a.place_id = ${place} and a.day between ${from} and ${day(query.to)}`,
+  );
+  const sum = (column: keyof StageSums) => Number(monthly?.[column] ?? 0) + Number(daily?.[column] ?? 0);
+  const latest = [monthly?.latest, daily?.latest].filter((value) => value != null).sort();
+  return {
+    contacts: sum("contacts") + (anonymous?.contacts ?? 0),
+    people_contacted: sum("stage0"),
+    referred: sum("stage1"),
+    started_treatment: sum("stage2"),
+    completed: sum("stage3"),
+    sustained: sum("stage4"),
+    last_open_completion: latest.at(-1) ?? null,
+  };
+}
+
+/** Contacts and people at each stage (in funnelStages order) over some of a period, and the latest sustained completion. */
+interface StageSums {
+  contacts: number | null;
+  stage0: number | null;
+  stage1: number | null;
+  stage2: number | null;
+  stage3: number | null;
+  stage4: number | null;
+  latest: string | null;
+}
+
+/** The last day of a month given as YYYY-MM. */
+function lastDayOf(month: string): string {
+  const [year, number] = month.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, number, 0)).toISOString().slice(0, 10);
 }

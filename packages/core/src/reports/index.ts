@@ -3,5 +3,6 @@ export { DisclosureControl } from "./disclosure.ts";
 export { funnelReport } from "./funnel.ts";
 export { hotspotActivityReport } from "./hotspot-activity.ts";
 export { outcomesReport } from "./outcomes.ts";
+export { type RefreshResult, refreshPersonRollups } from "./person-rollups.ts";
 export { safeguardingReport } from "./safeguarding.ts";
 export { waitingTimesReport } from "./waiting-times.ts";

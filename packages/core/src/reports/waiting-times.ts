@@ -1,4 +1,4 @@
-import { queryRows, sql } from "@pathways/db";
+import { type Executor, queryRows, sql } from "@pathways/db";
 import {
   type ServiceCode,
   type WaitingTimesInput,
@@ -8,10 +8,11 @@ import {
 } from "@pathways/validators";
 import { treatmentServiceCodes } from "@pathways/validators/codes";
 import type { VerbArgs } from "../context.ts";
-import { day, dayOf, reportHeader, reportScope } from "./common.ts";
+import { day, dayOf, type EpisodeQuery, episodeQuery, reportHeader, reportScope } from "./common.ts";
 import type { Count } from "./disclosure.ts";
+import { everywhere, personRollupsAnswer, yearSlices } from "./person-rollups.ts";
 
-interface WaitRow {
+export interface WaitRow {
   service_id: string | null;
   code: ServiceCode | null;
   service_name: string | null;
@@ -31,30 +32,10 @@ export async function waitingTimesReport({
   input,
 }: VerbArgs<WaitingTimesInput>): Promise<WaitingTimesReport> {
   const scope = reportScope(ctx, ["commissioner", "treatment_manager"]);
-  const threshold = sql.raw(String(waitingThresholdDays));
-  const measured = await queryRows<WaitRow>(
-    ctx.db,
-    sql`
-      with waits as (
-        select sv.id as service_id, sv.code::text as code, sv.name as service_name, o.name as provider_name,
-          (e.started_on - ${dayOf(sql`r.requested_at`)}) as days
-        from episodes e
-        join referrals r on r.id = e.referral_id
-        join services sv on sv.id = r.service_id
-        join organisations o on o.id = sv.organisation_id
-        where e.started_on between ${day(input.from)} and ${day(input.to)}
-          and e.started_on <= ${day(scope.today)}
-          ${scope.providerId ? sql`and e.provider_organisation_id = ${scope.providerId}::uuid` : sql``}
-          ${input.substanceGroup ? sql`and e.substance_group::text = ${input.substanceGroup}` : sql``}
-      )
-      select w.service_id::text as service_id, w.code, w.service_name, w.provider_name,
-        count(*)::int as started,
-        (count(*) filter (where w.days > ${threshold}))::int as over,
-        (percentile_cont(0.5) within group (order by w.days))::float8 as median
-      from waits w
-      group by rollup ((w.service_id, w.code, w.service_name, w.provider_name))
-    `,
-  );
+  const query = episodeQuery(scope, input);
+  const measured = (await personRollupsAnswer(ctx.db, scope.today))
+    ? await waitsFromRollups(ctx.db, query)
+    : await waitsFromRaw(ctx.db, query);
   // Services that took no one in the period still get a row: a zero is a result too.
   const offered = await queryRows<{
     service_id: string;
@@ -70,7 +51,7 @@ export async function waitingTimesReport({
         treatmentServiceCodes.map((code) => sql`${code}`),
         sql`, `,
       )})
-        ${scope.providerId ? sql`and sv.organisation_id = ${scope.providerId}::uuid` : sql``}
+        ${query.providerId ? sql`and sv.organisation_id = ${query.providerId}::uuid` : sql``}
     `,
   );
   const services = new Map<string, WaitRow>();
@@ -132,4 +113,101 @@ export async function waitingTimesReport({
     ...reportHeader(scope, input, null),
     rows: [...serviceCells.map(toRow), ...(withTotal ? [toRow(totalCells)] : [])],
   };
+}
+
+/**
+ * Waits by service, and over every service (service_id null), from the raw rows: the reference the
+ * rollups are tested against.
+ */
+export async function waitsFromRaw(db: Executor, query: EpisodeQuery): Promise<WaitRow[]> {
+  const threshold = sql.raw(String(waitingThresholdDays));
+  return queryRows<WaitRow>(
+    db,
+    sql`
+      with waits as (
+        select sv.id as service_id, sv.code::text as code, sv.name as service_name, o.name as provider_name,
+          (e.started_on - ${dayOf(sql`r.requested_at`)}) as days
+        from episodes e
+        join referrals r on r.id = e.referral_id
+        join services sv on sv.id = r.service_id
+        join organisations o on o.id = sv.organisation_id
+        where e.started_on between ${day(query.from)} and ${day(query.to)}
+          and e.started_on <= ${day(query.today)}
+          ${query.providerId ? sql`and e.provider_organisation_id = ${query.providerId}::uuid` : sql``}
+          ${query.substanceGroup ? sql`and e.substance_group::text = ${query.substanceGroup}` : sql``}
+      )
+      select w.service_id::text as service_id, w.code, w.service_name, w.provider_name,
+        count(*)::int as started,
+        (count(*) filter (where w.days > ${threshold}))::int as over,
+        (percentile_cont(0.5) within group (order by w.days))::float8 as median
+      from waits w
+      group by rollup ((w.service_id, w.code, w.service_name, w.provider_name))
+    `,
+  );
+}
+
+/**
+ * Waits from the episode rollups (valid when personRollupsAnswer says so): how many episodes waited
+ * how many days, per service, from which the counts and the medians follow; a year of starts at a time.
+ */
+export async function waitsFromRollups(db: Executor, query: EpisodeQuery): Promise<WaitRow[]> {
+  const waited = new Map<string, Map<number, number>>();
+  for (const slice of yearSlices(query.from, query.to)) {
+    const counts = await queryRows<{ service_id: string; days: number; n: number }>(
+      db,
+      sql`select e.service_id::text as service_id, e.waiting_days as days, count(*)::int as n
+        from report_person_episodes e
+        where e.provider_scope = ${query.providerId ?? everywhere}::uuid
+          and e.service_id is not null
+          and e.started_on between ${day(slice.from)} and ${day(slice.to)}
+          ${query.substanceGroup ? sql`and e.substance_group::text = ${query.substanceGroup}` : sql``}
+        group by e.service_id, e.waiting_days`,
+    );
+    for (const { service_id, days, n } of counts) {
+      const byDays = waited.get(service_id) ?? new Map<number, number>();
+      byDays.set(days, (byDays.get(days) ?? 0) + n);
+      waited.set(service_id, byDays);
+    }
+  }
+  if (waited.size === 0) return [];
+  const services = await queryRows<Omit<WaitRow, "started" | "over" | "median"> & { service_id: string }>(
+    db,
+    sql`select sv.id::text as service_id, sv.code::text as code, sv.name as service_name, o.name as provider_name
+      from services sv join organisations o on o.id = sv.organisation_id
+      where sv.id = any(${`{${[...waited.keys()].join(",")}}`}::uuid[])`,
+  );
+  const all = new Map<number, number>();
+  for (const byDays of waited.values())
+    for (const [days, n] of byDays) all.set(days, (all.get(days) ?? 0) + n);
+  return [
+    ...services.map((service) => ({ ...service, ...waitFigures(waited.get(service.service_id)!) })),
+    { service_id: null, code: null, service_name: null, provider_name: null, ...waitFigures(all) },
+  ];
+}
+
+/** How many started, how many waited over the threshold, and the median wait, from waits by length. */
+function waitFigures(byDays: Map<number, number>) {
+  const counts = [...byDays].map(([days, n]) => ({ days, n })).sort((a, b) => a.days - b.days);
+  return {
+    started: counts.reduce((total, c) => total + c.n, 0),
+    over: counts.reduce((total, c) => total + (c.days > waitingThresholdDays ? c.n : 0), 0),
+    median: medianOf(counts),
+  };
+}
+
+/** percentile_cont(0.5) of values given as (value, how many) in ascending order of value. */
+function medianOf(counts: { days: number; n: number }[]): number {
+  const total = counts.reduce((sum, c) => sum + c.n, 0);
+  const position = 0.5 * (total - 1);
+  const valueAt = (index: number) => {
+    let seen = 0;
+    for (const c of counts) {
+      seen += c.n;
+      if (index < seen) return c.days;
+    }
+    throw new Error("A median position past the values");
+  };
+  const lower = valueAt(Math.floor(position));
+  const upper = valueAt(Math.ceil(position));
+  return lower + (upper - lower) * (position - Math.floor(position));
 }

@@ -3,6 +3,18 @@
 -- anonymous contacts) whose rows changed, and core's refreshPersonRollups() recomputes exactly those
 -- (packages/core/src/reports/person-rollups.ts). The queue only ever grows by inserts, so writers never
 -- wait on each other or on a refresh.
+--
+-- A database migrated with a draft of this migration (the shared bench data sets were) gets it again
+-- from the start: the rollups are derived data, rebuilt from the queue, so nothing is lost.
+DROP TABLE IF EXISTS "report_person_queue", "report_person_funnel_days", "report_person_funnel_months",
+	"report_person_anonymous_days", "report_person_episodes";
+--> statement-breakpoint
+DROP FUNCTION IF EXISTS "report_person_queue_contacts"() CASCADE;
+--> statement-breakpoint
+DROP FUNCTION IF EXISTS "report_person_queue_referrals"() CASCADE;
+--> statement-breakpoint
+DROP FUNCTION IF EXISTS "report_person_queue_episodes"() CASCADE;
+--> statement-breakpoint
 CREATE TABLE "report_person_queue" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY,
 	"person_id" uuid,

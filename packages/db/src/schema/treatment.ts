@@ -66,6 +66,11 @@ export const episodes = pgTable(
     index("episodes_keyworker_idx").on(t.keyworkerId),
     index("episodes_started_on_idx").on(t.startedOn),
     index("episodes_discharged_on_idx").on(t.dischargedOn),
+    // The caseload pages list a provider's open episodes by start: without it PostgreSQL walked
+    // episodes_started_on_idx past 84,000 discharged episodes at city scale (23-59 ms -> 0.3 ms).
+    index("episodes_open_idx")
+      .on(t.providerOrganisationId, t.startedOn, t.id)
+      .where(sql`${t.dischargedOn} is null`),
     check("episodes_dates_check", sql`${t.dischargedOn} is null or ${t.dischargedOn} >= ${t.startedOn}`),
     check("episodes_discharge_check", sql`(${t.dischargedOn} is null) = (${t.dischargeReason} is null)`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "episodes_open_idx" ON "episodes" USING btree ("provider_organisation_id","started_on","id") WHERE "episodes"."discharged_on" is null;

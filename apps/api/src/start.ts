@@ -1,4 +1,4 @@
-import { type Ctx, isDatabaseEmpty, seedDemo } from "@pathways/core";
+import { type Ctx, isDatabaseEmpty, seedDemo, startRollupRefresher } from "@pathways/core";
 import type { DbHandle } from "@pathways/db";
 import type { FastifyInstance } from "fastify";
 import { openDatabase } from "./database.ts";
@@ -42,6 +42,11 @@ export async function startServer({ config, demo = false, logStream }: StartOpti
     const worker = config.outbox.inProcess
       ? startConfiguredOutboxWorker(config, database.db, app.log.child({ component: "outbox" }))
       : null;
+    // The report rollups are folded in the background, so a report finds little left to fold.
+    const refresher = startRollupRefresher({
+      db: database.db,
+      log: (level, message, fields = {}) => app.log[level](fields, message),
+    });
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -49,8 +54,9 @@ export async function startServer({ config, demo = false, logStream }: StartOpti
       url: address,
       stop: () =>
         (stopping ??= (async () => {
-          // The worker finishes the update in hand while requests drain; then the database closes.
-          await Promise.all([app.close(), worker?.stop()]);
+          // The workers finish the update and the fold in hand while requests drain; then the
+          // database closes.
+          await Promise.all([app.close(), worker?.stop(), refresher.stop()]);
           await database.close();
         })()),
     };

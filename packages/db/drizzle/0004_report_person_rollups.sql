@@ -7,7 +7,8 @@
 -- A database migrated with a draft of this migration (the shared bench data sets were) gets it again
 -- from the start: the rollups are derived data, rebuilt from the queue, so nothing is lost.
 DROP TABLE IF EXISTS "report_person_queue", "report_person_funnel_days", "report_person_funnel_months",
-	"report_person_anonymous_days", "report_person_episodes";
+	"report_person_anonymous_days", "report_person_episodes", "report_person_episode_months",
+	"report_person_wait_months";
 --> statement-breakpoint
 DROP FUNCTION IF EXISTS "report_person_queue_contacts"() CASCADE;
 --> statement-breakpoint
@@ -105,6 +106,42 @@ CREATE INDEX "report_person_episodes_person_idx" ON "report_person_episodes" ("p
 CREATE INDEX "report_person_episodes_started_idx" ON "report_person_episodes" ("provider_scope", "started_on");
 --> statement-breakpoint
 CREATE INDEX "report_person_episodes_referral_idx" ON "report_person_episodes" ("referral_id") WHERE "referral_id" is not null;
+--> statement-breakpoint
+-- A report reads whole months from the sums below and the part-months at the ends of its period from
+-- the episodes, found by the day in question.
+CREATE INDEX "report_person_episodes_discharged_idx" ON "report_person_episodes" ("provider_scope", "discharged_on");
+--> statement-breakpoint
+CREATE INDEX "report_person_episodes_prev_end_in_group_idx" ON "report_person_episodes" ("provider_scope", "prev_end_in_group");
+--> statement-breakpoint
+CREATE INDEX "report_person_episodes_prev_end_idx" ON "report_person_episodes" ("provider_scope", "prev_end");
+--> statement-breakpoint
+CREATE INDEX "report_person_episodes_next_success_in_group_idx" ON "report_person_episodes" ("provider_scope", "next_success_in_group");
+--> statement-breakpoint
+CREATE INDEX "report_person_episodes_next_success_idx" ON "report_person_episodes" ("provider_scope", "next_success");
+--> statement-breakpoint
+-- The episodes summed by calendar month, per provider scope and substance group: the measures are
+-- episodeMeasure in core's person-rollups.ts (month and key are dates: the month counted, and the
+-- month of a neighbouring episode where the measure needs one; -infinity or infinity for none).
+CREATE TABLE "report_person_episode_months" (
+	"provider_scope" uuid NOT NULL,
+	"substance_group" "substance_group" NOT NULL,
+	"measure" smallint NOT NULL,
+	"month" date NOT NULL,
+	"key" date NOT NULL,
+	"n" integer NOT NULL,
+	CONSTRAINT "report_person_episode_months_pkey" PRIMARY KEY ("provider_scope", "measure", "month", "substance_group", "key")
+);
+--> statement-breakpoint
+-- Episodes from a referral per provider scope, substance group, service, month of start and days waited.
+CREATE TABLE "report_person_wait_months" (
+	"provider_scope" uuid NOT NULL,
+	"substance_group" "substance_group" NOT NULL,
+	"service_id" uuid NOT NULL,
+	"month" date NOT NULL,
+	"waiting_days" integer NOT NULL,
+	"n" integer NOT NULL,
+	CONSTRAINT "report_person_wait_months_pkey" PRIMARY KEY ("provider_scope", "month", "substance_group", "service_id", "waiting_days")
+);
 --> statement-breakpoint
 -- Statement-level triggers: a COPY of a million contacts or a batch of thousands queues each person
 -- (and each day of anonymous contacts) once, in one set-based step. Days are Europe/London days, as

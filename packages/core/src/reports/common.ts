@@ -1,7 +1,7 @@
 import { eq, hotspots, type SQL, sql } from "@pathways/db";
 import type { ReportHeader, SubstanceGroup } from "@pathways/validators";
 import { successfulDischargeReasons, treatmentServiceCodes } from "@pathways/validators/codes";
-import { localDay, serviceTimeZone } from "../calendar.ts";
+import { addDays, localDay, serviceTimeZone } from "../calendar.ts";
 import { type Ctx, now, type UserActor } from "../context.ts";
 import { NotFound } from "../errors.ts";
 import { requireRole } from "../rights.ts";
@@ -168,6 +168,64 @@ export function monthsOf(from: string, to: string): { month: string; from: strin
     }
   }
   return months;
+}
+
+/** A run of days, both ends included (YYYY-MM-DD). */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+/**
+ * A period cut for reading month sums: the whole calendar months inside it (null if none), the
+ * part-months at either end, the first day of `from`'s month and the last of `to`'s, and the days of
+ * those two months outside the period (`before`: from the 1st up to `from`; `after`: after `to`).
+ */
+export interface PeriodMonths {
+  whole: (DayRange & { firstMonth: string; lastMonth: string }) | null;
+  parts: DayRange[];
+  fromMonth: string;
+  before: DayRange | null;
+  toMonth: string;
+  after: DayRange | null;
+}
+
+export function periodMonths(from: string, to: string): PeriodMonths {
+  const months = monthsOf(from, to);
+  const lastDay = (month: string) => lastDayOfMonth(`${month}-01`);
+  const isWhole = (m: (typeof months)[number]) => m.from === `${m.month}-01` && m.to === lastDay(m.month);
+  const whole = months.filter(isWhole);
+  const first = whole[0];
+  const last = whole.at(-1);
+  const fromMonth = `${from.slice(0, 7)}-01`;
+  const toMonth = `${to.slice(0, 7)}-01`;
+  const toMonthEnd = lastDay(to.slice(0, 7));
+  return {
+    whole:
+      first && last
+        ? { from: first.from, to: last.to, firstMonth: first.from, lastMonth: `${last.month}-01` }
+        : null,
+    parts: months.filter((m) => !isWhole(m)).map((m) => ({ from: m.from, to: m.to })),
+    fromMonth,
+    before: from === fromMonth ? null : { from: fromMonth, to: addDays(from, -1) },
+    toMonth,
+    after: to === toMonthEnd ? null : { from: addDays(to, 1), to: toMonthEnd },
+  };
+}
+
+function lastDayOfMonth(first: string): string {
+  const [year, month] = first.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}
+
+/** `column` falls in one of the ranges (false for none). */
+export function inRanges(column: SQL, ranges: (DayRange | null)[]): SQL {
+  const present = ranges.filter((range): range is DayRange => range !== null);
+  if (!present.length) return sql`false`;
+  return sql`(${sql.join(
+    present.map((range) => sql`${column} between ${day(range.from)} and ${day(range.to)}`),
+    sql` or `,
+  )})`;
 }
 
 /** The day after `day` plus `days`: the first day on which a window of `days` after `day` is closed. */

@@ -7,8 +7,9 @@ import {
   dayOf,
   firstDayAfterWindow,
   hotspotOf,
-  monthsOf,
+  inRanges,
   onDays,
+  periodMonths,
   referralWindowDays,
   reportHeader,
   reportScope,
@@ -154,19 +155,11 @@ export async function funnelFromRaw(db: Executor, query: FunnelQuery): Promise<F
 export async function funnelFromRollups(db: Executor, query: FunnelQuery): Promise<FunnelRow> {
   const place = sql`${query.hotspotId ?? everywhere}::uuid`;
   const from = day(query.from);
-  const fromMonth = `${query.from.slice(0, 7)}-01`;
-  const months = monthsOf(query.from, query.to);
-  const isWhole = (m: (typeof months)[number]) => m.from === `${m.month}-01` && m.to === lastDayOf(m.month);
-  const whole = months.filter(isWhole);
-  const parts = months.filter((m) => !isWhole(m));
-  const span = whole.length ? { from: whole[0]!.from, to: whole.at(-1)!.to } : null;
-  const lead = span && query.from !== fromMonth ? { from: fromMonth, to: addDays(query.from, -1) } : null;
-  const between = (range: { from: string; to: string }) =>
-    sql`f.day between ${day(range.from)} and ${day(range.to)}`;
-  const inParts = parts.length ? sql`(${sql.join(parts.map(between), sql` or `)})` : sql`false`;
-  const inLead = lead ? between(lead) : sql`false`;
+  const { whole, parts, fromMonth, before } = periodMonths(query.from, query.to);
+  const inParts = inRanges(sql`f.day`, parts);
+  const inBefore = whole ? inRanges(sql`f.day`, [before]) : sql`false`;
 
-  const [monthly] = span
+  const [monthly] = whole
     ? await queryRows<StageSums>(
         db,
         sql`select
@@ -181,15 +174,15 @@ export async function funnelFromRollups(db: Executor, query: FunnelQuery): Promi
             )},
             (select max(s.key) from report_person_funnel_months s
               where s.place_id = ${place} and s.measure = ${sustainedMeasure} and s.n > 0
-                and s.month between ${day(span.from)} and ${day(span.to)})::text as latest
+                and s.month between ${day(whole.firstMonth)} and ${day(whole.lastMonth)})::text as latest
           from report_person_funnel_months m
           where m.place_id = ${place}
             and m.measure = any(${`{${[...funnelStages.keys(), contactsMeasure].join(",")}}`}::smallint[])
-            and m.month between ${day(span.from)} and ${day(span.to)}`,
+            and m.month between ${day(whole.firstMonth)} and ${day(whole.lastMonth)}`,
       )
     : [];
   const [daily] =
-    parts.length || lead
+    parts.length || (whole && before)
       ? await queryRows<StageSums>(
           db,
           sql`select
@@ -197,18 +190,16 @@ export async function funnelFromRollups(db: Executor, query: FunnelQuery): Promi
               ${sql.join(
                 funnelStages.map(({ bit, name }, measure) => {
                   const previous = sql.raw(`f.prev_${name}`);
-                  const leading = span
-                    ? sql`or (${inLead} and f.${sql.raw(`next_${name}`)} between ${day(span.from)} and ${day(span.to)})`
-                    : sql``;
+                  const next = inRanges(sql.raw(`f.next_${name}`), [whole]);
                   return sql`(count(*) filter (where f.stages & ${sql.raw(String(bit))} <> 0
-                    and ((${inParts} and (${previous} is null or ${previous} < ${from})) ${leading})))::int
+                    and ((${inParts} and (${previous} is null or ${previous} < ${from})) or (${inBefore} and ${next}))))::int
                     as ${sql.raw(`stage${measure}`)}`;
                 }),
                 sql`, `,
               )},
               (max(f.sustained_discharge) filter (where ${inParts}))::text as latest
             from report_person_funnel_days f
-            where f.place_id = ${place} and (${inParts} or ${inLead})`,
+            where f.place_id = ${place} and (${inParts} or ${inBefore})`,
         )
       : [];
   const [anonymous] = await queryRows<{ contacts: number }>(
@@ -238,10 +229,4 @@ interface StageSums {
   stage3: number | null;
   stage4: number | null;
   latest: string | null;
-}
-
-/** The last day of a month given as YYYY-MM. */
-function lastDayOf(month: string): string {
-  const [year, number] = month.split("-").map(Number) as [number, number];
-  return new Date(Date.UTC(year, number, 0)).toISOString().slice(0, 10);
 }

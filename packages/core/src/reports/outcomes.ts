@@ -12,6 +12,8 @@ import {
   type EpisodeQuery,
   episodeQuery,
   firstDayAfterWindow,
+  inRanges,
+  periodMonths,
   reportHeader,
   reportScope,
   representationDays,
@@ -19,7 +21,7 @@ import {
   successfulDischarge,
 } from "./common.ts";
 import type { Count } from "./disclosure.ts";
-import { everywhere, personRollupsAnswer, yearSlices } from "./person-rollups.ts";
+import { episodeMeasure, everywhere, personRollupsAnswer } from "./person-rollups.ts";
 
 export interface GroupRow {
   /** null: across substance groups. */
@@ -226,109 +228,165 @@ export async function outcomesFromRaw(db: Executor, query: EpisodeQuery): Promis
 }
 
 /**
- * The outcome figures from the episode rollups (valid when personRollupsAnswer says so), from the
- * episodes open in the period. A person counts once in treatment by their first episode (by start)
- * open in the period, i.e. the one whose earlier episodes all ended before it; once among completions
- * by their first successful discharge in the period; once in PHOF C19 by their last. Every figure is
- * a sum over episodes, so they are read a year of starts at a time: no statement runs long.
+ * The outcome figures from the episode rollups (valid when personRollupsAnswer says so). A person
+ * counts once in treatment by their first episode (by start) open in the period, i.e. the one whose
+ * earlier episodes all ended before the period: either it started before `from` and is open on it
+ * (started-before-`from` minus ended-before-`from`, counted from episodes whose earlier ones had
+ * ended), or it started in the period. They count once among completions by their first successful
+ * discharge in the period, and once in PHOF C19 by their last. Whole months come from the month sums,
+ * the days around `from` and `to` from the episodes: two short statements.
  */
 export async function outcomesFromRollups(db: Executor, query: EpisodeQuery): Promise<OutcomesFigures> {
   const from = day(query.from);
   const to = day(query.to);
   const scope = sql`${query.providerId ?? everywhere}::uuid`;
-  const ofGroup = query.substanceGroup ? sql`and e.substance_group::text = ${query.substanceGroup}` : sql``;
-  const before = (column: string) => sql.raw(`(e.${column} is null or e.${column} < `);
-  const after = (column: string) => sql.raw(`(e.${column} is null or e.${column} > `);
-  const exited = sql`e.discharged_on between ${from} and ${to}`;
-  const completion = sql`${exited} and e.successful`;
-  const [first] = await queryRows<{ started_on: string | null }>(
+  const ofGroup = query.substanceGroup ? sql`and x.substance_group::text = ${query.substanceGroup}` : sql``;
+  const { whole, parts, fromMonth, before, toMonth, after } = periodMonths(query.from, query.to);
+  const m = episodeMeasure;
+  const bothWays = (...measures: number[]) =>
+    sql.raw(measures.flatMap((measure) => [measure, measure + m.acrossGroups]).join(", "));
+
+  const sums = await queryRows<{
+    substance_group: SubstanceGroup;
+    measure: number;
+    reason: DischargeReason | null;
+    n: number;
+  }>(
     db,
-    sql`select min(e.started_on)::text as started_on from report_person_episodes e where e.provider_scope = ${scope}`,
+    sql`select x.substance_group::text as substance_group, x.measure,
+        case when x.measure >= ${m.dischargesBy}
+          then (enum_range(null::discharge_reason))[x.measure - ${m.dischargesBy} + 1]::text end as reason,
+        sum(x.n)::int as n
+      from report_person_episode_months x
+      where x.provider_scope = ${scope} ${ofGroup}
+        and ((x.measure in (${bothWays(m.openFrom, m.closedFrom)}) and x.month < ${day(fromMonth)})
+          ${
+            whole
+              ? sql`or (x.month between ${day(whole.firstMonth)} and ${day(whole.lastMonth)}
+                and ((x.measure in (${bothWays(m.firstStart, m.firstCompletion)}) and x.key < ${day(fromMonth)})
+                  or (x.measure in (${bothWays(m.lastSustained)}) and x.key > ${day(toMonth)})
+                  or x.measure >= ${m.successfulDischarges}))`
+              : sql``
+          })
+      group by x.substance_group, x.measure`,
   );
-  const rows: EpisodeCounts[] = [];
-  for (const slice of yearSlices(first?.started_on ?? query.from, query.to)) {
-    rows.push(
-      ...(await queryRows<EpisodeCounts>(
-        db,
-        sql`
-          select e.substance_group::text as substance_group, e.discharge_reason::text as discharge_reason,
-            (count(*) filter (where ${before("prev_end_in_group")}${from})))::int as in_group,
-            (count(*) filter (where ${before("prev_end")}${from})))::int as in_all,
-            (count(*) filter (where ${completion} and ${before("prev_success_in_group")}${from})))::int
-              as completions_in_group,
-            (count(*) filter (where ${completion} and ${before("prev_success")}${from})))::int
-              as completions_in_all,
-            (count(*) filter (where ${completion} and not e.represented
-              and ${after("next_success_in_group")}${to})))::int as sustained_in_group,
-            (count(*) filter (where ${completion} and not e.represented
-              and ${after("next_success")}${to})))::int as sustained_in_all,
-            (count(*) filter (where ${exited}))::int as discharges,
-            (count(*) filter (where ${completion}))::int as successful_discharges
-          from report_person_episodes e
-          where e.provider_scope = ${scope}
-            and e.started_on between ${day(slice.from)} and ${day(slice.to)}
-            and (e.discharged_on is null or e.discharged_on >= ${from})
-            ${ofGroup}
-          group by e.substance_group, e.discharge_reason
-        `,
-      )),
-    );
-  }
-  const sum = (
-    list: EpisodeCounts[],
-    measure: keyof Omit<EpisodeCounts, "substance_group" | "discharge_reason">,
-  ) => list.reduce((total, row) => total + row[measure], 0);
+
+  const ways = [
+    { name: "in_group", suffix: "_in_group", base: 0 },
+    { name: "across", suffix: "", base: m.acrossGroups },
+  ] as const;
+  const started = inRanges(sql`x.started_on`, parts);
+  const discharged = inRanges(sql`x.discharged_on`, parts);
+  const beforeFrom = (column: SQL) => inRanges(column, [before]);
+  const edges = await queryRows<EdgeCounts>(
+    db,
+    sql`select x.substance_group::text as substance_group, x.discharge_reason::text as discharge_reason,
+        ${sql.join(
+          ways.flatMap(({ name, suffix }) => {
+            const ended = sql.raw(`x.prev_end${suffix}`);
+            const previous = sql.raw(`x.prev_success${suffix}`);
+            const next = sql.raw(`x.next_success${suffix}`);
+            return [
+              sql`(count(*) filter (where ${beforeFrom(sql`greatest(x.started_on, ${ended})`)}))::int
+                as ${sql.raw(`open_${name}`)}`,
+              sql`(count(*) filter (where ${beforeFrom(sql`greatest(coalesce(x.discharged_on, 'infinity'::date), ${ended})`)}))::int
+                as ${sql.raw(`closed_${name}`)}`,
+              sql`(count(*) filter (where (${started} and (${ended} is null or ${ended} < ${from}))
+                or (${inRanges(sql`x.started_on`, [whole])} and ${beforeFrom(ended)})))::int
+                as ${sql.raw(`starts_${name}`)}`,
+              sql`(count(*) filter (where x.successful and ((${discharged} and (${previous} is null or ${previous} < ${from}))
+                or (${beforeFrom(sql`x.discharged_on`)} and ${inRanges(next, [whole])}))))::int
+                as ${sql.raw(`completions_${name}`)}`,
+              sql`(count(*) filter (where x.successful and not x.represented
+                and ((${discharged} and (${next} is null or ${next} > ${to}))
+                  or (${inRanges(sql`x.discharged_on`, [whole])} and ${inRanges(next, [after])}))))::int
+                as ${sql.raw(`sustained_${name}`)}`,
+            ];
+          }),
+          sql`, `,
+        )},
+        (count(*) filter (where ${discharged}))::int as discharges,
+        (count(*) filter (where ${discharged} and x.successful))::int as successful_discharges
+      from report_person_episodes x
+      where x.provider_scope = ${scope} ${ofGroup}
+        and (${inRanges(sql`x.started_on`, [...parts, before])} or ${inRanges(sql`x.discharged_on`, [...parts, before])}
+          or ${beforeFrom(sql`x.prev_end_in_group`)} or ${beforeFrom(sql`x.prev_end`)}
+          or ${inRanges(sql`x.next_success_in_group`, [after])} or ${inRanges(sql`x.next_success`, [after])})
+      group by x.substance_group, x.discharge_reason`,
+  );
+
+  const summed = (group: SubstanceGroup | null, measure: number) =>
+    sums
+      .filter((row) => row.measure === measure && (group === null || row.substance_group === group))
+      .reduce((total, row) => total + row.n, 0);
+  const edged = (
+    group: SubstanceGroup | null,
+    column: keyof Omit<EdgeCounts, "substance_group" | "discharge_reason">,
+  ) =>
+    edges
+      .filter((row) => group === null || row.substance_group === group)
+      .reduce((total, row) => total + row[column], 0);
+  const figures = (group: SubstanceGroup | null, way: (typeof ways)[number]) => ({
+    in_treatment:
+      summed(group, way.base + m.openFrom) +
+      edged(group, `open_${way.name}`) -
+      summed(group, way.base + m.closedFrom) -
+      edged(group, `closed_${way.name}`) +
+      summed(group, way.base + m.firstStart) +
+      edged(group, `starts_${way.name}`),
+    completions: summed(group, way.base + m.firstCompletion) + edged(group, `completions_${way.name}`),
+    sustained: summed(group, way.base + m.lastSustained) + edged(group, `sustained_${way.name}`),
+  });
+  const discharges = (group: SubstanceGroup | null) =>
+    sums
+      .filter((row) => row.reason !== null && (group === null || row.substance_group === group))
+      .reduce((total, row) => total + row.n, 0) + edged(group, "discharges");
+  const successful = (group: SubstanceGroup | null) =>
+    summed(group, m.successfulDischarges) + edged(group, "successful_discharges");
+
+  const groups = [...new Set([...sums, ...edges].map((row) => row.substance_group))];
+  // Across groups; with one group asked for, that group is all there is.
+  const acrossWay = query.substanceGroup ? ways[0] : ways[1];
   const groupRows: GroupRow[] = [];
   const sustainedRows: OutcomesFigures["sustainedRows"] = [];
-  for (const group of [...new Set(rows.map((row) => row.substance_group))]) {
-    const ofGroup = rows.filter((row) => row.substance_group === group);
+  for (const group of [...groups, null]) {
+    const { in_treatment, completions, sustained } = figures(group, group === null ? acrossWay : ways[0]);
     groupRows.push({
       substance_group: group,
-      in_treatment: sum(ofGroup, "in_group"),
-      completions: sum(ofGroup, "completions_in_group"),
-      discharges: sum(ofGroup, "discharges"),
-      successful_discharges: sum(ofGroup, "successful_discharges"),
+      in_treatment,
+      completions,
+      discharges: discharges(group),
+      successful_discharges: successful(group),
     });
-    sustainedRows.push({ substance_group: group, sustained: sum(ofGroup, "sustained_in_group") });
+    sustainedRows.push({ substance_group: group, sustained });
   }
-  // Across groups; with one group asked for, that group is all there is.
-  const one = query.substanceGroup !== null;
-  groupRows.push({
-    substance_group: null,
-    in_treatment: sum(rows, one ? "in_group" : "in_all"),
-    completions: sum(rows, one ? "completions_in_group" : "completions_in_all"),
-    discharges: sum(rows, "discharges"),
-    successful_discharges: sum(rows, "successful_discharges"),
-  });
-  sustainedRows.push({
-    substance_group: null,
-    sustained: sum(rows, one ? "sustained_in_group" : "sustained_in_all"),
-  });
   const exits = new Map<string, ExitRow>();
-  for (const row of rows) {
-    if (row.discharge_reason === null || row.discharges === 0) continue;
-    const key = `${row.substance_group} ${row.discharge_reason}`;
-    const exit = exits.get(key) ?? {
-      substance_group: row.substance_group,
-      discharge_reason: row.discharge_reason,
-      n: 0,
-    };
-    exit.n += row.discharges;
+  const addExit = (group: SubstanceGroup, reason: DischargeReason, n: number) => {
+    const key = `${group} ${reason}`;
+    const exit = exits.get(key) ?? { substance_group: group, discharge_reason: reason, n: 0 };
+    exit.n += n;
     exits.set(key, exit);
-  }
-  return { groupRows, sustainedRows, exitRows: [...exits.values()] };
+  };
+  for (const row of sums) if (row.reason) addExit(row.substance_group, row.reason, row.n);
+  for (const row of edges)
+    if (row.discharge_reason) addExit(row.substance_group, row.discharge_reason, row.discharges);
+  return { groupRows, sustainedRows, exitRows: [...exits.values()].filter((exit) => exit.n > 0) };
 }
 
-/** Per substance group and discharge reason, over some of the episodes: what the outcome figures add up. */
-interface EpisodeCounts {
+/** Per substance group and discharge reason, the episodes around the ends of a period that the month sums leave out. */
+interface EdgeCounts {
   substance_group: SubstanceGroup;
   discharge_reason: DischargeReason | null;
-  in_group: number;
-  in_all: number;
+  open_in_group: number;
+  open_across: number;
+  closed_in_group: number;
+  closed_across: number;
+  starts_in_group: number;
+  starts_across: number;
   completions_in_group: number;
-  completions_in_all: number;
+  completions_across: number;
   sustained_in_group: number;
-  sustained_in_all: number;
+  sustained_across: number;
   discharges: number;
   successful_discharges: number;
 }

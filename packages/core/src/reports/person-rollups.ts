@@ -131,7 +131,6 @@ const episodeValues = [
   "next_success_in_group",
   "next_success",
 ];
-const episodeColumns = [...episodeKey, ...episodeValues];
 
 /**
  * Two row aliases have the same key and, when `values` are given, the same values (nulls equal). The
@@ -142,6 +141,132 @@ function same(a: string, b: string, key: readonly string[], values: readonly str
   if (!values.length) return keyEqual;
   const list = (alias: string) => values.map((c) => `${alias}.${c}`).join(", ");
   return `${keyEqual} and (${list(a)}) is not distinct from (${list(b)})`;
+}
+
+/** A table of sums kept from rollup rows: its key columns, and what rows add to it (times `sign`). */
+interface Sums {
+  table: string;
+  key: readonly string[];
+  shares(rows: string, sign: 1 | -1): string;
+}
+
+/**
+ * The rest of a refresh statement whose CTE `fresh` holds the people's rows as they should be: only
+ * the rows that differ from what `table` holds are written, and the sums move by the difference.
+ */
+function writeChanges(
+  table: string,
+  key: readonly string[],
+  values: readonly string[],
+  people: SQL,
+  sums: Sums[],
+): SQL {
+  const columns = [...key, ...values].join(", ");
+  const moves = sums.map(
+    (sum, index) => `,
+    sums${index} as (
+      insert into ${sum.table} as t (${sum.key.join(", ")}, n)
+      select ${sum.key.join(", ")}, sum(n)
+      from (${sum.shares("went", -1)} union all ${sum.shares("came", 1)}) shares
+      group by ${sum.key.join(", ")}
+      having sum(n) <> 0
+      on conflict (${sum.key.join(", ")}) do update set n = t.n + excluded.n
+    )`,
+  );
+  return sql`,
+    stored as materialized (
+      select ${sql.raw(columns)} from ${sql.raw(table)} where person_id = any(${people})
+    ),
+    -- Both sides see the table as it was before this statement: the changes follow from them.
+    went as (
+      select o.* from stored o
+      where not exists (select 1 from fresh n where ${sql.raw(same("n", "o", key, values))})
+    ),
+    came as (
+      select n.* from fresh n
+      where not exists (select 1 from stored o where ${sql.raw(same("n", "o", key, values))})
+    ),
+    vanished as (
+      select ${sql.raw(key.map((c) => `o.${c}`).join(", "))} from stored o
+      where not exists (select 1 from fresh n where ${sql.raw(same("n", "o", key))})
+    ),
+    gone as (
+      delete from ${sql.raw(table)} o using vanished v where ${sql.raw(same("v", "o", key))}
+    ),
+    written as (
+      insert into ${sql.raw(table)} as o (${sql.raw(columns)})
+      select ${sql.raw(columns)} from came
+      on conflict (${sql.raw(key.join(", "))}) do update
+        set (${sql.raw(columns)}) = (${sql.raw([...key, ...values].map((c) => `excluded.${c}`).join(", "))})
+    )${sql.raw(moves.join(""))}
+    select 1`;
+}
+
+/**
+ * The measures of report_person_episode_months, each once within the episode's substance group and
+ * once across groups (`acrossGroups` added): episodes that start in the month whose earlier episodes
+ * ended before the month (by the month the last ended: the first open in a period starting then), the
+ * starts and ends that say who is in treatment on a day, successful discharges that are the first of
+ * the month (by the month of the one before) and those without re-presentation that are the last of the
+ * month (by the month of the one after); then successful discharges and discharges by reason.
+ */
+export const episodeMeasure = {
+  firstStart: 0,
+  openFrom: 1,
+  closedFrom: 2,
+  firstCompletion: 3,
+  lastSustained: 4,
+  acrossGroups: 5,
+  successfulDischarges: 10,
+  /** Plus the reason's index in dischargeReasons. */
+  dischargesBy: 20,
+} as const;
+
+/** Month sums of episode facts in `rows`; see episodeMeasure. */
+function episodeShares(rows: string, sign: 1 | -1): string {
+  const month = (column: string) => `date_trunc('month', ${column})::date`;
+  const measures = [
+    { suffix: "_in_group", base: 0 },
+    { suffix: "", base: episodeMeasure.acrossGroups },
+  ].flatMap(({ suffix, base }) => {
+    const ended = `x.prev_end${suffix}`;
+    const open = `greatest(x.started_on, ${ended})`;
+    const closed = `greatest(coalesce(x.discharged_on, 'infinity'::date), ${ended})`;
+    const before = `x.prev_success${suffix}`;
+    const after = `x.next_success${suffix}`;
+    return [
+      `(${base + episodeMeasure.firstStart}, ${month("x.started_on")},
+        case when ${ended} is null or ${ended} < ${month("x.started_on")}
+          then coalesce(${month(ended)}, '-infinity'::date) end)`,
+      `(${base + episodeMeasure.openFrom}, ${month(open)}, case when ${open} < 'infinity' then '-infinity'::date end)`,
+      `(${base + episodeMeasure.closedFrom}, ${month(closed)}, case when ${closed} < 'infinity' then '-infinity'::date end)`,
+      `(${base + episodeMeasure.firstCompletion}, ${month("x.discharged_on")},
+        case when x.successful and (${before} is null or ${before} < ${month("x.discharged_on")})
+          then coalesce(${month(before)}, '-infinity'::date) end)`,
+      `(${base + episodeMeasure.lastSustained}, ${month("x.discharged_on")},
+        case when x.successful and not x.represented
+          and (${after} is null or ${after} >= ${month("x.discharged_on")} + interval '1 month')
+          then coalesce(${month(after)}, 'infinity'::date) end)`,
+    ];
+  });
+  return `
+    select x.provider_scope, x.substance_group, m.measure, m.month, m.key, ${sign} as n
+    from ${rows} x
+    cross join lateral (values ${measures.join(", ")},
+      (${episodeMeasure.successfulDischarges}, ${month("x.discharged_on")},
+        case when x.successful then '-infinity'::date end),
+      (${episodeMeasure.dischargesBy} - 1 + array_position(enum_range(null::discharge_reason), x.discharge_reason),
+        ${month("x.discharged_on")}, case when x.discharged_on is not null then '-infinity'::date end)
+    ) m(measure, month, key)
+    where m.key is not null`;
+}
+
+/** Month sums of waits in `rows`: episodes from a referral by service, month of start and days waited. */
+function waitShares(rows: string, sign: 1 | -1): string {
+  return `
+    select x.provider_scope, x.substance_group, x.service_id, date_trunc('month', x.started_on)::date as month,
+      x.waiting_days, ${sign} as n
+    from ${rows} x where x.service_id is not null`;
 }
 
 /**
@@ -161,7 +286,6 @@ function refreshEpisodeFacts(people: SQL): SQL {
   const after = `order by e.discharged_on desc, e.id desc ${upTo}`;
   const end = "coalesce(e.discharged_on, 'infinity'::date)";
   const success = "case when e.successful then e.discharged_on end";
-  const columns = sql.raw(episodeColumns.join(", "));
   return sql`
     with fresh as materialized (
       select s.provider_scope, e.id as episode_id, e.person_id, e.referral_id, e.substance_group,
@@ -182,20 +306,18 @@ function refreshEpisodeFacts(people: SQL): SQL {
       ) e
       cross join lateral (values (${everywhere}::uuid), (e.provider_organisation_id)) s(provider_scope)
       left join referrals r on r.id = e.referral_id
-    ),
-    gone as (
-      delete from report_person_episodes o
-      where o.person_id = any(${people})
-        and not exists (
-          select 1 from fresh n where n.provider_scope = o.provider_scope and n.episode_id = o.episode_id
-        )
-    )
-    insert into report_person_episodes as o (${columns})
-    select ${columns} from fresh
-    on conflict (provider_scope, episode_id) do update
-      set (${columns}) = (${sql.raw(episodeColumns.map((c) => `excluded.${c}`).join(", "))})
-      where (${sql.raw(episodeValues.map((c) => `o.${c}`).join(", "))})
-        is distinct from (${sql.raw(episodeValues.map((c) => `excluded.${c}`).join(", "))})`;
+    )${writeChanges("report_person_episodes", episodeKey, episodeValues, people, [
+      {
+        table: "report_person_episode_months",
+        key: ["provider_scope", "substance_group", "measure", "month", "key"],
+        shares: episodeShares,
+      },
+      {
+        table: "report_person_wait_months",
+        key: ["provider_scope", "substance_group", "service_id", "month", "waiting_days"],
+        shares: waitShares,
+      },
+    ])}`;
 }
 
 /** The funnel stages: their bit in report_person_funnel_days.stages and their column suffix. */
@@ -217,7 +339,6 @@ const dayValues = [
   ...funnelStages.flatMap(({ name }) => [`prev_${name}`, `next_${name}`]),
   "sustained_discharge",
 ];
-const dayColumns = [...dayKey, ...dayValues];
 
 /**
  * What funnel days in `rows` add to the month sums (times `sign`): for each stage, the person's first
@@ -258,7 +379,6 @@ function refreshFunnelDays(people: SQL): SQL {
     `max(case when d.stages & ${bit} <> 0 then d.day end) over (${order} rows between unbounded preceding and 1 preceding) as prev_${name}`,
     `min(case when d.stages & ${bit} <> 0 then d.day end) over (${order} desc rows between unbounded preceding and 1 preceding) as next_${name}`,
   ]);
-  const columns = sql.raw(dayColumns.join(", "));
   return sql`
     with counted as materialized (
       select unnest(${people}) as person_id
@@ -313,38 +433,13 @@ function refreshFunnelDays(people: SQL): SQL {
       select d.place_id, d.day, d.person_id, d.contacts, d.stages, d.sustained_discharge,
         ${sql.raw(neighbours.join(",\n        "))}
       from d
-    ),
-    stored as materialized (
-      select ${columns} from report_person_funnel_days where person_id = any(${people})
-    ),
-    -- Both sides see the table as it was before this statement: the changes follow from them.
-    went as (
-      select o.* from stored o
-      where not exists (select 1 from fresh n where ${sql.raw(same("n", "o", dayKey, dayValues))})
-    ),
-    came as (
-      select n.* from fresh n
-      where not exists (select 1 from stored o where ${sql.raw(same("n", "o", dayKey, dayValues))})
-    ),
-    vanished as (
-      select o.place_id, o.day, o.person_id from stored o
-      where not exists (select 1 from fresh n where ${sql.raw(same("n", "o", dayKey))})
-    ),
-    gone as (
-      delete from report_person_funnel_days o using vanished v where ${sql.raw(same("v", "o", dayKey))}
-    ),
-    written as (
-      insert into report_person_funnel_days as o (${columns})
-      select ${columns} from came
-      on conflict (place_id, day, person_id) do update
-        set (${columns}) = (${sql.raw(dayColumns.map((c) => `excluded.${c}`).join(", "))})
-    )
-    insert into report_person_funnel_months as m (place_id, measure, month, key, n)
-    select place_id, measure, month, key, sum(n)
-    from (${sql.raw(monthShares("went", -1))} union all ${sql.raw(monthShares("came", 1))}) shares
-    group by place_id, measure, month, key
-    having sum(n) <> 0
-    on conflict (place_id, measure, month, key) do update set n = m.n + excluded.n`;
+    )${writeChanges("report_person_funnel_days", dayKey, dayValues, people, [
+      {
+        table: "report_person_funnel_months",
+        key: ["place_id", "measure", "month", "key"],
+        shares: monthShares,
+      },
+    ])}`;
 }
 
 /** Recounts the anonymous contacts of whole London days, per place, writing only changed counts. */
@@ -369,20 +464,6 @@ async function refreshAnonymousDays(tx: Executor, days: string[]): Promise<void>
     select place_id, day, contacts from fresh
     on conflict (place_id, day) do update set contacts = excluded.contacts
       where o.contacts <> excluded.contacts`);
-}
-
-/**
- * [first, last] cut at the turn of each calendar year: report figures over the rollups are sums over
- * rows, so a long period is read a slice at a time and no single statement holds PGlite for long.
- */
-export function yearSlices(first: string, last: string): { from: string; to: string }[] {
-  const slices: { from: string; to: string }[] = [];
-  for (let year = Number(first.slice(0, 4)); year <= Number(last.slice(0, 4)); year++) {
-    const start = `${year}-01-01`;
-    const end = `${year}-12-31`;
-    slices.push({ from: start < first ? first : start, to: end > last ? last : end });
-  }
-  return slices.filter((slice) => slice.from <= slice.to);
 }
 
 /**

@@ -8,9 +8,18 @@ import {
 } from "@pathways/validators";
 import { treatmentServiceCodes } from "@pathways/validators/codes";
 import type { VerbArgs } from "../context.ts";
-import { day, dayOf, type EpisodeQuery, episodeQuery, reportHeader, reportScope } from "./common.ts";
+import {
+  day,
+  dayOf,
+  type EpisodeQuery,
+  episodeQuery,
+  inRanges,
+  periodMonths,
+  reportHeader,
+  reportScope,
+} from "./common.ts";
 import type { Count } from "./disclosure.ts";
-import { everywhere, personRollupsAnswer, yearSlices } from "./person-rollups.ts";
+import { everywhere, personRollupsAnswer } from "./person-rollups.ts";
 
 export interface WaitRow {
   service_id: string | null;
@@ -148,26 +157,33 @@ export async function waitsFromRaw(db: Executor, query: EpisodeQuery): Promise<W
 
 /**
  * Waits from the episode rollups (valid when personRollupsAnswer says so): how many episodes waited
- * how many days, per service, from which the counts and the medians follow; a year of starts at a time.
+ * how many days, per service, from which the counts and the medians follow; whole months from the
+ * month sums, the part-months at the ends of the period from the episodes.
  */
 export async function waitsFromRollups(db: Executor, query: EpisodeQuery): Promise<WaitRow[]> {
+  const scope = sql`${query.providerId ?? everywhere}::uuid`;
+  const ofGroup = query.substanceGroup ? sql`and x.substance_group::text = ${query.substanceGroup}` : sql``;
+  const { whole, parts } = periodMonths(query.from, query.to);
+  const counts = await queryRows<{ service_id: string; days: number; n: number }>(
+    db,
+    sql`select x.service_id::text as service_id, x.waiting_days as days, sum(x.n)::int as n
+      from report_person_wait_months x
+      where x.provider_scope = ${scope} ${ofGroup}
+        and ${whole ? sql`x.month between ${day(whole.firstMonth)} and ${day(whole.lastMonth)}` : sql`false`}
+      group by x.service_id, x.waiting_days
+      having sum(x.n) <> 0
+      union all
+      select x.service_id::text, x.waiting_days, count(*)::int
+      from report_person_episodes x
+      where x.provider_scope = ${scope} ${ofGroup} and x.service_id is not null
+        and ${inRanges(sql`x.started_on`, parts)}
+      group by x.service_id, x.waiting_days`,
+  );
   const waited = new Map<string, Map<number, number>>();
-  for (const slice of yearSlices(query.from, query.to)) {
-    const counts = await queryRows<{ service_id: string; days: number; n: number }>(
-      db,
-      sql`select e.service_id::text as service_id, e.waiting_days as days, count(*)::int as n
-        from report_person_episodes e
-        where e.provider_scope = ${query.providerId ?? everywhere}::uuid
-          and e.service_id is not null
-          and e.started_on between ${day(slice.from)} and ${day(slice.to)}
-          ${query.substanceGroup ? sql`and e.substance_group::text = ${query.substanceGroup}` : sql``}
-        group by e.service_id, e.waiting_days`,
-    );
-    for (const { service_id, days, n } of counts) {
-      const byDays = waited.get(service_id) ?? new Map<number, number>();
-      byDays.set(days, (byDays.get(days) ?? 0) + n);
-      waited.set(service_id, byDays);
-    }
+  for (const { service_id, days, n } of counts) {
+    const byDays = waited.get(service_id) ?? new Map<number, number>();
+    byDays.set(days, (byDays.get(days) ?? 0) + n);
+    waited.set(service_id, byDays);
   }
   if (waited.size === 0) return [];
   const services = await queryRows<Omit<WaitRow, "started" | "over" | "median"> & { service_id: string }>(

@@ -452,6 +452,8 @@ async function rebuilt(db: Database) {
   await db.execute(sql`delete from report_person_funnel_months`);
   await db.execute(sql`delete from report_person_episodes`);
   await db.execute(sql`delete from report_person_anonymous_days`);
+  await db.execute(sql`delete from report_person_episode_months`);
+  await db.execute(sql`delete from report_person_wait_months`);
   await db.execute(sql`
     insert into report_person_queue (person_id)
     select person_id from contacts where person_id is not null union select person_id from referrals
@@ -481,6 +483,16 @@ async function snapshot(db: Database) {
       sql`select * from report_person_episodes order by provider_scope, episode_id`,
     ),
     anonymous: await queryRows(db, sql`select * from report_person_anonymous_days order by place_id, day`),
+    episodeMonths: await queryRows(
+      db,
+      sql`select * from report_person_episode_months where n <> 0
+        order by provider_scope, measure, month, substance_group, key`,
+    ),
+    waitMonths: await queryRows(
+      db,
+      sql`select * from report_person_wait_months where n <> 0
+        order by provider_scope, month, substance_group, service_id, waiting_days`,
+    ),
   };
 }
 

@@ -16,11 +16,16 @@ DROP FUNCTION IF EXISTS "report_person_queue_referrals"() CASCADE;
 --> statement-breakpoint
 DROP FUNCTION IF EXISTS "report_person_queue_episodes"() CASCADE;
 --> statement-breakpoint
+-- The queue: people whose rollups are to be recomputed, and changes in the number of anonymous
+-- contacts per London day and hotspot (null: no hotspot), added as they come, whatever the day holds.
 CREATE TABLE "report_person_queue" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY,
 	"person_id" uuid,
 	"anonymous_day" date,
-	CONSTRAINT "report_person_queue_one_check" CHECK (("person_id" is null) <> ("anonymous_day" is null))
+	"hotspot_id" uuid,
+	"contacts" integer,
+	CONSTRAINT "report_person_queue_one_check" CHECK (("person_id" is null) <> ("anonymous_day" is null)),
+	CONSTRAINT "report_person_queue_contacts_check" CHECK (("anonymous_day" is null) = ("contacts" is null))
 );
 --> statement-breakpoint
 -- Per person, London contact day and place (a hotspot, or the nil uuid for every place): the funnel
@@ -144,29 +149,39 @@ CREATE TABLE "report_person_wait_months" (
 );
 --> statement-breakpoint
 -- Statement-level triggers: a COPY of a million contacts or a batch of thousands queues each person
--- (and each day of anonymous contacts) once, in one set-based step. Days are Europe/London days, as
--- serviceTimeZone in core's calendar.ts.
+-- once, and the anonymous contacts per day and hotspot as one count, in one set-based step. Days are
+-- Europe/London days, as serviceTimeZone in core's calendar.ts.
 CREATE FUNCTION "report_person_queue_contacts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO report_person_queue (person_id, anonymous_day)
-		SELECT DISTINCT n.person_id,
-			CASE WHEN n.person_id IS NULL THEN (n.occurred_at AT TIME ZONE 'Europe/London')::date END
-		FROM report_person_new n;
+		INSERT INTO report_person_queue (person_id) SELECT DISTINCT n.person_id FROM report_person_new n
+		WHERE n.person_id IS NOT NULL;
+		INSERT INTO report_person_queue (anonymous_day, hotspot_id, contacts)
+		SELECT (n.occurred_at AT TIME ZONE 'Europe/London')::date, n.hotspot_id, count(*)
+		FROM report_person_new n WHERE n.person_id IS NULL GROUP BY 1, 2;
 	ELSIF TG_OP = 'DELETE' THEN
-		INSERT INTO report_person_queue (person_id, anonymous_day)
-		SELECT DISTINCT o.person_id,
-			CASE WHEN o.person_id IS NULL THEN (o.occurred_at AT TIME ZONE 'Europe/London')::date END
-		FROM report_person_old o;
+		INSERT INTO report_person_queue (person_id) SELECT DISTINCT o.person_id FROM report_person_old o
+		WHERE o.person_id IS NOT NULL;
+		INSERT INTO report_person_queue (anonymous_day, hotspot_id, contacts)
+		SELECT (o.occurred_at AT TIME ZONE 'Europe/London')::date, o.hotspot_id, -count(*)
+		FROM report_person_old o WHERE o.person_id IS NULL GROUP BY 1, 2;
 	ELSE
 		-- Only a change of person, time or place moves a figure; both sides are queued.
-		INSERT INTO report_person_queue (person_id, anonymous_day)
-		SELECT DISTINCT side.person_id,
-			CASE WHEN side.person_id IS NULL THEN (side.occurred_at AT TIME ZONE 'Europe/London')::date END
-		FROM report_person_old o
-		JOIN report_person_new n ON n.id = o.id
-		CROSS JOIN LATERAL (VALUES (o.person_id, o.occurred_at), (n.person_id, n.occurred_at)) side(person_id, occurred_at)
-		WHERE (o.person_id, o.occurred_at, o.hotspot_id) IS DISTINCT FROM (n.person_id, n.occurred_at, n.hotspot_id);
+		WITH changed AS (
+			SELECT side.person_id, side.occurred_at, side.hotspot_id, side.sign
+			FROM report_person_old o
+			JOIN report_person_new n ON n.id = o.id
+			CROSS JOIN LATERAL (VALUES (o.person_id, o.occurred_at, o.hotspot_id, -1),
+				(n.person_id, n.occurred_at, n.hotspot_id, 1)) side(person_id, occurred_at, hotspot_id, sign)
+			WHERE (o.person_id, o.occurred_at, o.hotspot_id) IS DISTINCT FROM (n.person_id, n.occurred_at, n.hotspot_id)
+		),
+		people AS (
+			INSERT INTO report_person_queue (person_id)
+			SELECT DISTINCT person_id FROM changed WHERE person_id IS NOT NULL
+		)
+		INSERT INTO report_person_queue (anonymous_day, hotspot_id, contacts)
+		SELECT (occurred_at AT TIME ZONE 'Europe/London')::date, hotspot_id, sum(sign)
+		FROM changed WHERE person_id IS NULL GROUP BY 1, 2 HAVING sum(sign) <> 0;
 	END IF;
 	RETURN NULL;
 END;
@@ -249,5 +264,6 @@ SELECT person_id FROM contacts WHERE person_id IS NOT NULL
 UNION SELECT person_id FROM referrals
 UNION SELECT person_id FROM episodes;
 --> statement-breakpoint
-INSERT INTO report_person_queue (anonymous_day)
-SELECT DISTINCT (occurred_at AT TIME ZONE 'Europe/London')::date FROM contacts WHERE person_id IS NULL;
+INSERT INTO report_person_queue (anonymous_day, hotspot_id, contacts)
+SELECT (occurred_at AT TIME ZONE 'Europe/London')::date, hotspot_id, count(*)
+FROM contacts WHERE person_id IS NULL GROUP BY 1, 2;

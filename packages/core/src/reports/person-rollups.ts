@@ -31,7 +31,7 @@ export interface RefreshResult {
   queued: number;
   /** People whose rows were recomputed. */
   people: number;
-  /** Days of anonymous contacts recounted. */
+  /** Days whose anonymous contacts changed. */
   days: number;
 }
 
@@ -56,17 +56,34 @@ export async function refreshPersonRollups(
     const done = await db.transaction(async (tx) => {
       // JIT compiling these statements (their row estimates are far too high) costs seconds on PostgreSQL.
       await tx.execute(sql`select pg_advisory_xact_lock(${refreshLock}), set_config('jit', 'off', true)`);
-      const taken = await queryRows<{ person_id: string | null; anonymous_day: string | null }>(
+      // Anonymous contacts are added up as they come; people are taken for recomputing.
+      const [taken] = await queryRows<{ queued: number; people: string[] | null; days: number }>(
         tx,
-        sql`delete from report_person_queue
-          where id in (select id from report_person_queue order by id limit ${chunk})
-          returning person_id::text, anonymous_day::text`,
+        sql`
+          with taken as (
+            delete from report_person_queue
+            where id in (select id from report_person_queue order by id limit ${chunk})
+            returning person_id, anonymous_day, hotspot_id, contacts
+          ),
+          anonymous as (
+            select t.anonymous_day as day, p.place_id, sum(t.contacts)::int as contacts
+            from taken t
+            cross join lateral (values (${everywhere}::uuid), (t.hotspot_id)) p(place_id)
+            where t.anonymous_day is not null and p.place_id is not null
+            group by 1, 2
+          ),
+          added as (
+            insert into report_person_anonymous_days as a (place_id, day, contacts)
+            select place_id, day, contacts from anonymous where contacts <> 0
+            on conflict (place_id, day) do update set contacts = a.contacts + excluded.contacts
+          )
+          select (select count(*)::int from taken) as queued,
+            (select array_agg(distinct person_id::text) from taken where person_id is not null) as people,
+            (select count(distinct day)::int from anonymous) as days`,
       );
-      const queued = [...new Set(taken.flatMap((row) => (row.person_id ? [row.person_id] : [])))];
-      const days = [...new Set(taken.flatMap((row) => (row.anonymous_day ? [row.anonymous_day] : [])))];
+      const queued = taken?.people ?? [];
       const people = queued.length ? await refreshPeople(tx, queued) : 0;
-      if (days.length) await refreshAnonymousDays(tx, days);
-      return { queued: taken.length, people, days: days.length };
+      return { queued: taken?.queued ?? 0, people, days: taken?.days ?? 0 };
     });
     total.queued += done.queued;
     total.people += done.people;
@@ -440,30 +457,6 @@ function refreshFunnelDays(people: SQL): SQL {
         shares: monthShares,
       },
     ])}`;
-}
-
-/** Recounts the anonymous contacts of whole London days, per place, writing only changed counts. */
-async function refreshAnonymousDays(tx: Executor, days: string[]): Promise<void> {
-  const list = sql`${`{${days.join(",")}}`}::date[]`;
-  await tx.execute(sql`
-    with fresh as materialized (
-      select p.place_id, d.day, count(*)::int as contacts
-      from unnest(${list}) d(day)
-      join contacts c on c.occurred_at >= (d.day::timestamp at time zone 'Europe/London')
-        and c.occurred_at < ((d.day + 1)::timestamp at time zone 'Europe/London')
-      cross join lateral (values (${everywhere}::uuid), (c.hotspot_id)) p(place_id)
-      where c.person_id is null and p.place_id is not null
-      group by p.place_id, d.day
-    ),
-    gone as (
-      delete from report_person_anonymous_days o
-      where o.day = any(${list})
-        and not exists (select 1 from fresh n where n.place_id = o.place_id and n.day = o.day)
-    )
-    insert into report_person_anonymous_days as o (place_id, day, contacts)
-    select place_id, day, contacts from fresh
-    on conflict (place_id, day) do update set contacts = excluded.contacts
-      where o.contacts <> excluded.contacts`);
 }
 
 /**

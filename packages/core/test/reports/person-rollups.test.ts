@@ -459,8 +459,9 @@ async function rebuilt(db: Database) {
     select person_id from contacts where person_id is not null union select person_id from referrals
     union select person_id from episodes`);
   await db.execute(sql`
-    insert into report_person_queue (anonymous_day)
-    select distinct (occurred_at at time zone 'Europe/London')::date from contacts where person_id is null`);
+    insert into report_person_queue (anonymous_day, hotspot_id, contacts)
+    select (occurred_at at time zone 'Europe/London')::date, hotspot_id, count(*)
+    from contacts where person_id is null group by 1, 2`);
   await refreshPersonRollups(db);
   return snapshot(db);
 }
@@ -470,7 +471,7 @@ async function openSecond(url: string) {
   return { db: handle.db, close: () => handle.close() };
 }
 
-/** Every rollup row, in a fixed order (month sums without the zeros a refresh may leave behind). */
+/** Every rollup row, in a fixed order (sums without the zeros a refresh may leave behind). */
 async function snapshot(db: Database) {
   return {
     days: await queryRows(db, sql`select * from report_person_funnel_days order by place_id, day, person_id`),
@@ -482,7 +483,10 @@ async function snapshot(db: Database) {
       db,
       sql`select * from report_person_episodes order by provider_scope, episode_id`,
     ),
-    anonymous: await queryRows(db, sql`select * from report_person_anonymous_days order by place_id, day`),
+    anonymous: await queryRows(
+      db,
+      sql`select * from report_person_anonymous_days where contacts <> 0 order by place_id, day`,
+    ),
     episodeMonths: await queryRows(
       db,
       sql`select * from report_person_episode_months where n <> 0

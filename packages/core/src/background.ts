@@ -11,3 +11,23 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener("abort", done);
   });
 }
+
+export interface BackgroundLoop {
+  /** Settles when the loop has ended. */
+  stopped: Promise<void>;
+  /** Ends the loop after the step in hand; resolves when it has. */
+  stop(): Promise<void>;
+}
+
+/** Runs `loop` until `stop()`: the loop checks the signal between steps and pauses with it. */
+export function backgroundLoop(loop: (stopping: AbortSignal) => Promise<void>): BackgroundLoop {
+  const stopping = new AbortController();
+  const stopped = loop(stopping.signal);
+  return {
+    stopped,
+    stop: () => {
+      stopping.abort();
+      return stopped;
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { type Executor, queryRows, type SQL, sql } from "@pathways/db";
-import { pause } from "../background.ts";
+import { type BackgroundLoop, backgroundLoop, pause } from "../background.ts";
 import { type Ctx, now } from "../context.ts";
 import { requireRoleOrSystem } from "../rights.ts";
 import { type DeliveryChannel, recipientKindOf } from "./channels.ts";
@@ -224,12 +224,8 @@ export interface OutboxWorkerOptions {
   now?: () => Date;
 }
 
-export interface OutboxWorker {
-  /** Finishes the message in hand (send and mark), then stops; resolves when it has. */
-  stop(): Promise<void>;
-  /** Resolves when the worker has stopped. */
-  readonly stopped: Promise<void>;
-}
+/** The delivery worker: `stop()` finishes the message in hand (send and mark), then stops. */
+export type OutboxWorker = BackgroundLoop;
 
 /**
  * Runs the delivery loop until stopped. A failing database does not end it: the error is logged
@@ -243,12 +239,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     actor: { kind: "system", name: "outbox-worker" },
     ...(options.now ? { now: options.now } : {}),
   };
-  const stopping = new AbortController();
-
-  const loop = async () => {
+  return backgroundLoop(async (stopping) => {
     log("info", `outbox worker started (channel: ${options.channel.name})`);
     let databaseDown = false;
-    while (!stopping.signal.aborted) {
+    while (!stopping.aborted) {
       let result: DeliveryResult | null = null;
       try {
         result = await deliverNextMessage({ ctx, channel: options.channel, settings: options.settings });
@@ -270,19 +264,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         });
         continue;
       }
-      await pause(pollIntervalMs, stopping.signal);
+      await pause(pollIntervalMs, stopping);
     }
     log("info", "outbox worker stopped");
-  };
-
-  const stopped = loop();
-  return {
-    stopped,
-    stop: () => {
-      stopping.abort();
-      return stopped;
-    },
-  };
+  });
 }
 
 const outcomeText: Record<DeliveryOutcome, string> = {

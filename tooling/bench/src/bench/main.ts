@@ -93,23 +93,20 @@ if (only.has("contacts") || only.has("memory")) {
         // The baseline signs in through the PostgreSQL API: it shares the sessions table with it.
         const baselineCookie = driver === "postgres" ? cookie : null;
         const warm = Math.min(3, seconds);
-        await load({
-          url: api.url,
-          cookie,
-          hotspotId: driverHotspot,
-          seconds: warm,
-          shape: "trpc",
-          rssOf: api.rssMb,
-        });
-        for (let run = 0; run < runs; run++) {
-          const trpc = await load({
+        /** contacts.log through this API as the signed-in outreach worker. */
+        const logContacts = (options: { seconds?: number; connections?: number; rate?: number } = {}) =>
+          load({
             url: api.url,
             cookie,
             hotspotId: driverHotspot,
             seconds,
             shape: "trpc",
             rssOf: api.rssMb,
+            ...options,
           });
+        await logContacts({ seconds: warm });
+        for (let run = 0; run < runs; run++) {
+          const trpc = await logContacts();
           record(`${driver} trpc`, trpc);
           console.log(
             `  ${label[driver]} contacts.log: ${trpc.requestsPerSecond.toFixed(0)} req/s, p50 ${trpc.p50} ms, p99 ${trpc.p99} ms, non-2xx ${trpc.non2xx}`,
@@ -163,14 +160,7 @@ if (only.has("contacts") || only.has("memory")) {
           }
         })();
         for (let run = 0; run < runs; run++) {
-          const busy = await load({
-            url: api.url,
-            cookie,
-            hotspotId: driverHotspot,
-            seconds,
-            shape: "trpc",
-            rssOf: api.rssMb,
-          });
+          const busy = await logContacts();
           record(`${driver} busy`, busy);
           console.log(
             `  ${label[driver]} contacts.log while reports run: ${busy.requestsPerSecond.toFixed(0)} req/s, p99 ${busy.p99} ms`,
@@ -178,17 +168,7 @@ if (only.has("contacts") || only.has("memory")) {
         }
         // A steady rate well under saturation (a busy morning is a few contacts a second): what an
         // outreach worker waits for while a report runs, without the queueing of 32 saturating clients.
-        const steady = () =>
-          load({
-            url: api.url,
-            cookie,
-            hotspotId: driverHotspot,
-            seconds,
-            shape: "trpc",
-            rssOf: api.rssMb,
-            connections: steadyConnections,
-            rate: steadyRate,
-          });
+        const steady = () => logContacts({ connections: steadyConnections, rate: steadyRate });
         for (let run = 0; run < runs; run++) {
           const busy = await steady();
           record(`${driver} steady busy`, busy);

@@ -1,10 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   auditEvents,
   contacts,
@@ -24,6 +23,7 @@ import {
   sql,
   users,
 } from "../src/index.ts";
+import { adminUrl, inPglite, inPostgres, migratedFor, type Opener } from "./open.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pathways-db-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -39,7 +39,7 @@ async function tableNames(handle: DbHandle): Promise<string[]> {
 }
 
 /** Each driver gets the same checks: migrations apply (twice is a no-op) and audit rows cannot change. */
-function migrationChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<void> }>) {
+function migrationChecks(open: Opener) {
   it("applies every migration, and applying them again changes nothing", async () => {
     const { handle, dispose } = await open();
     try {
@@ -80,11 +80,6 @@ function migrationChecks(open: () => Promise<{ handle: DbHandle; dispose(): Prom
   });
 }
 
-async function inPglite() {
-  const handle = await createDb({ dataDir: "memory://" });
-  return { handle, dispose: () => handle.close() };
-}
-
 describe("copyValue", () => {
   it("writes COPY's text format: \\N for null, escaped tabs, newlines and backslashes, quoted array items", () => {
     expect(copyValue(null)).toBe("\\N");
@@ -102,17 +97,11 @@ describe("copyValue", () => {
 });
 
 /** COPY on each driver, on a fresh migrated database: values as Drizzle writes them, errors, rollback. */
-function copyChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<void> }>) {
-  let handle: DbHandle;
-  let dispose: () => Promise<void>;
-  beforeAll(async () => {
-    ({ handle, dispose } = await open());
-    await handle.migrate();
-  }, 60_000);
-  afterAll(() => dispose());
+function copyChecks(open: Opener) {
+  const use = migratedFor(open);
 
   it("copies rows keyed as Drizzle inserts take them, with the values Drizzle would write", async () => {
-    const { db } = handle;
+    const { db } = use();
     const [organisation] = await db
       .insert(organisations)
       .values({ name: `Copy test ${randomUUID()}`, kind: "taskforce" })
@@ -180,7 +169,7 @@ function copyChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<v
   });
 
   it("writes on an open transaction's connection, so the rows roll back with it", async () => {
-    const { db } = handle;
+    const { db } = use();
     const name = `Rolled back ${randomUUID()}`;
     await expect(
       db.transaction(async (tx) => {
@@ -194,7 +183,7 @@ function copyChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<v
   });
 
   it("streams rows as they are made, and copies none of them when making them fails", async () => {
-    const { db } = handle;
+    const { db } = use();
     const names = Array.from({ length: 1200 }, (_, i) => `Streamed ${randomUUID()} ${i}`);
     const named = (list: string[]) =>
       db.select({ n: sql<number>`count(*)::int` }).from(hotspots).where(inArray(hotspots.name, list));
@@ -217,7 +206,7 @@ function copyChecks(open: () => Promise<{ handle: DbHandle; dispose(): Promise<v
   });
 
   it("fails on a bad row, writing none of the batch, and leaves the connection usable", async () => {
-    const { db } = handle;
+    const { db } = use();
     const count = () => db.select({ n: sql<number>`count(*)::int` }).from(auditEvents);
     const before = await count();
     const rows = "system\tcopy\tcreate\tperson\tp1\nnobody\tcopy\tcreate\tperson\tp2\n";
@@ -286,26 +275,6 @@ describe("createDb on PGlite", () => {
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
   });
 });
-
-const adminUrl = process.env.TEST_DATABASE_URL;
-
-/** A new, empty PostgreSQL database of its own, dropped afterwards. */
-async function inPostgres() {
-  const name = `pathways_dbtest_${randomBytes(5).toString("hex")}`;
-  const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(adminUrl!);
-  url.pathname = `/${name}`;
-  const handle = await createDb({ url: url.toString() });
-  return {
-    handle,
-    dispose: async () => {
-      await handle.close();
-      await admin.unsafe(`drop database "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 describe.runIf(adminUrl)("createDb on PostgreSQL", () => {
   migrationChecks(inPostgres);

@@ -7,6 +7,7 @@ import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from "drizzle-o
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { checkPostgresDriver } from "./driver-check.ts";
 import { acquireDataDirLock } from "./lock.ts";
 import * as schema from "./schema/index.ts";
 
@@ -23,6 +24,8 @@ export function isTransaction(db: Executor): db is Transaction {
 }
 
 export const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
+/** The advisory lock key migrating processes take turns on ("pathways" in ASCII). */
+const migrationLock = BigInt("0x7061746877617973").toString();
 export const defaultDataDir = path.resolve(".pathways/data");
 
 export type DbDriver = "pglite" | "postgres";
@@ -34,7 +37,11 @@ export interface DbHandle {
   location: string;
   /** The embedded database itself, for dumps and backups; null on PostgreSQL. */
   pglite: PGlite | null;
-  migrate(): Promise<void>;
+  /**
+   * Applies the migrations that have not run, one process at a time, then runs `then` (work that
+   * must happen once, after migrating, such as the demo seed) before another process may migrate.
+   */
+  migrate(then?: () => Promise<void>): Promise<void>;
   /** True when the database answers a trivial query within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -49,23 +56,30 @@ export interface CreateDbOptions {
   loadDataDir?: Blob;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** Where the migration files are; default this package's drizzle/ folder. */
+  migrationsFolder?: string;
 }
 
 const casing = "snake_case";
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
-  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options);
+  return options.url
+    ? openPostgres(options.url, options.maxConnections ?? 10, options.migrationsFolder ?? migrationsFolder)
+    : openPglite(options);
 }
 
-function openPostgres(url: string, max: number): DbHandle {
+function openPostgres(url: string, max: number, migrations: string): DbHandle {
+  checkPostgresDriver();
   const client = postgres(url, {
     max,
     onnotice: () => {},
     connect_timeout: 10,
-    // A query waits for the first free connection instead of queueing behind another request's
-    // statement (and its commit) on a busy one: contacts.log's p99 under load, median of 7 runs
-    // each way, 112 -> 69 ms. postgres.js reads the option but its types do not declare it.
-    ...({ max_pipeline: 1 } as object),
+    connection: {
+      // PostgreSQL ends a transaction left idle this long. None of ours idles for seconds; this bounds
+      // what a lost reply would otherwise hold for ever (a row lock, a pool connection): seen, rarely,
+      // when connections were terminated under load with every known driver fix applied.
+      idle_in_transaction_session_timeout: 60_000,
+    },
   });
   const db = drizzlePostgres({ client, schema, casing }) as unknown as Database;
   return {
@@ -73,7 +87,21 @@ function openPostgres(url: string, max: number): DbHandle {
     driver: "postgres",
     location: redactUrl(url),
     pglite: null,
-    migrate: () => migratePostgres(drizzlePostgres({ client, casing }), { migrationsFolder }),
+    migrate: async (then) => {
+      // Several servers may start together on one database: each waits on this session lock,
+      // held on a connection outside the pool (so a pool of one can still migrate), while the
+      // first migrates; the others then find nothing left to apply. `then` (the demo seed) runs
+      // under the lock too, so it runs once.
+      const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      try {
+        await lock`select pg_advisory_lock(${migrationLock}::bigint)`;
+        await migratePostgres(drizzlePostgres({ client, casing }), { migrationsFolder: migrations });
+        await then?.();
+      } finally {
+        await lock`select pg_advisory_unlock(${migrationLock}::bigint)`.catch(() => {});
+        await lock.end({ timeout: 5 });
+      }
+    },
     ping: (timeoutMs = 2000) =>
       withTimeout(
         client`select 1`.then(() => true),
@@ -110,7 +138,13 @@ async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
     driver: "pglite",
     location: inMemory ? "memory" : path.resolve(dataDir),
     pglite: client,
-    migrate: () => migratePglite(drizzlePglite({ client, casing }), { migrationsFolder }),
+    // One process per data directory (the lock file above), so nothing else can migrate meanwhile.
+    migrate: async (then) => {
+      await migratePglite(drizzlePglite({ client, casing }), {
+        migrationsFolder: options.migrationsFolder ?? migrationsFolder,
+      });
+      await then?.();
+    },
     ping: (timeoutMs = 2000) =>
       withTimeout(
         client.query("select 1").then(() => true),
@@ -138,14 +172,34 @@ async function withTimeout(check: Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
-export function redactUrl(url: string): string {
+/**
+ * A PostgreSQL URL may name several hosts for failover (`postgres://host1:5432,host2:5432/db`), as
+ * libpq and postgres.js accept; the WHATWG URL parser refuses the list, so the URL is parsed with
+ * its first host and the list is kept aside. Null when it is not a URL at all.
+ */
+function parseHostList(url: string): { parsed: URL; hosts: string } | null {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]*)/i.exec(url);
+  if (!authority) return null;
+  const hosts = authority[1]!;
   try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
+    return { parsed: new URL(url.replace(hosts, hosts.split(",")[0]!)), hosts };
   } catch {
-    return "(unparseable URL)";
+    return null;
   }
+}
+
+/** True for a postgres:// (or postgresql://) URL with one host or a comma-separated list of them. */
+export function isPostgresUrl(url: string): boolean {
+  const parsed = parseHostList(url)?.parsed;
+  return parsed !== undefined && /^postgres(ql)?:$/.test(parsed.protocol) && parsed.hostname !== "";
+}
+
+export function redactUrl(url: string): string {
+  const host = parseHostList(url);
+  if (!host) return "(unparseable URL)";
+  const { parsed, hosts } = host;
+  const user = parsed.username ? `${parsed.username}${parsed.password ? ":***" : ""}@` : "";
+  return `${parsed.protocol}//${user}${hosts}${parsed.pathname}${parsed.search}`;
 }
 
 /**

@@ -54,6 +54,10 @@ function migrationChecks(open: Opener) {
         "people",
         "contacts",
         "audit_events",
+        "areas",
+        "area_populations",
+        "drug_related_deaths",
+        "drug_related_death_corrections",
       ]) {
         expect(tables).toContain(table);
       }

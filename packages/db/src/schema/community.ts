@@ -36,9 +36,12 @@ export const communityReports = pgTable(
     linkedContactId: uuid().references(() => contacts.id),
     linkedNeedleFindId: uuid().references(() => needleFinds.id),
     submittedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The report_ref of community_reports.csv it was imported from (`pathways import`): imported once. */
+    importRef: text(),
   },
   (t) => [
     uniqueIndex("community_reports_reference_key").on(t.reference),
+    uniqueIndex("community_reports_import_ref_key").on(t.importRef).where(sql`${t.importRef} is not null`),
     uniqueIndex("community_reports_token_hash_key").on(t.tokenHash),
     index("community_reports_status_idx").on(t.status, t.submittedAt),
     index("community_reports_hotspot_idx").on(t.hotspotId, t.submittedAt),

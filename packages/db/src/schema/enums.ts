@@ -5,6 +5,7 @@ import {
   contactTypes,
   dischargeReasons,
   interventionKinds,
+  lawfulBases,
   organisationKinds,
   referralFailureReasons,
   referralSources,
@@ -37,6 +38,7 @@ export const serviceCode = pgEnum("service_code", serviceCodes);
 export const referralSource = pgEnum("referral_source", referralSources);
 export const referralStatus = pgEnum("referral_status", referralStatuses);
 export const referralFailureReason = pgEnum("referral_failure_reason", referralFailureReasons);
+export const lawfulBasis = pgEnum("lawful_basis", lawfulBases);
 export const substanceGroup = pgEnum("substance_group", substanceGroups);
 export const dischargeReason = pgEnum("discharge_reason", dischargeReasons);
 export const treatmentInterventionType = pgEnum("treatment_intervention_type", treatmentInterventionTypes);

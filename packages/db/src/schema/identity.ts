@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { organisationKind, role } from "./enums.ts";
 
 export const organisations = pgTable("organisations", {
@@ -7,6 +17,8 @@ export const organisations = pgTable("organisations", {
   name: text().notNull().unique(),
   kind: organisationKind().notNull(),
   active: boolean().notNull().default(true),
+  /** Every user of the organisation signs in with a second factor (admins always do, in production). */
+  requiresSecondFactor: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -24,6 +36,10 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     disabledAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The TOTP secret (base32) once enrolled; null when the user has no second factor. */
+    totpSecret: text(),
+    /** The last 30-second step a code was accepted for: a code is never accepted twice. */
+    totpLastStep: bigint({ mode: "number" }),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_organisation_idx").on(t.organisationId)],
 );
@@ -56,6 +72,41 @@ export const loginAttempts = pgTable(
   (t) => [
     index("login_attempts_email_idx").on(t.email, t.at),
     index("login_attempts_address_idx").on(t.address, t.at),
+    index("login_attempts_pair_idx").on(t.email, t.address, t.at),
     index("login_attempts_failed_idx").on(t.at).where(sql`not ${t.succeeded}`),
   ],
+);
+
+/** One-time recovery codes for the second factor, stored as keyed hashes; each works once. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    codeHash: text().notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("recovery_codes_user_code_key").on(t.userId, t.codeHash)],
+);
+
+/**
+ * A sign-in half done: the password was right, the second factor is still to come. The id is a keyed
+ * hash of the token the browser holds; `enrolSecret` is the secret offered to a user enrolling now.
+ */
+export const signInChallenges = pgTable(
+  "sign_in_challenges",
+  {
+    id: text().primaryKey(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    enrolSecret: text(),
+    failures: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("sign_in_challenges_user_idx").on(t.userId)],
 );

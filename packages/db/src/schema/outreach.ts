@@ -25,14 +25,34 @@ import {
 } from "./enums.ts";
 import { organisations, users } from "./identity.ts";
 
-export const hotspots = pgTable("hotspots", {
-  id: uuid().primaryKey().defaultRandom(),
-  name: text().notNull().unique(),
-  lat: doublePrecision().notNull(),
-  lng: doublePrecision().notNull(),
-  active: boolean().notNull().default(true),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+/** A closed GeoJSON linear ring of [lng, lat] positions (first = last). */
+export type HotspotRing = [number, number][];
+
+/**
+ * A hotspot is an area (DOMAIN.md "Places"): its polygon when it has one, otherwise the circle of
+ * `radiusM` metres around its centre. The containment rule lives in core's places/.
+ */
+export const hotspots = pgTable(
+  "hotspots",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull().unique(),
+    lat: doublePrecision().notNull(),
+    lng: doublePrecision().notNull(),
+    radiusM: integer().notNull().default(150),
+    polygon: jsonb().$type<HotspotRing>(),
+    active: boolean().notNull().default(true),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("hotspots_radius_check", sql`${t.radiusM} between 10 and 5000`),
+    check(
+      "hotspots_polygon_check",
+      sql`${t.polygon} is null or (jsonb_typeof(${t.polygon}) = 'array'
+	and jsonb_array_length(${t.polygon}) between 4 and 500 and ${t.polygon} -> 0 = ${t.polygon} -> -1)`,
+    ),
+  ],
+);
 
 /** A pseudonymous person, known by the NDTMS-style attributor (initials, date of birth, sex). */
 export const people = pgTable(

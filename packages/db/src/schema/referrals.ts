@@ -1,6 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { referralFailureReason, referralSource, referralStatus, serviceCode } from "./enums.ts";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { lawfulBasis, referralFailureReason, referralSource, referralStatus, serviceCode } from "./enums.ts";
 import { organisations, users } from "./identity.ts";
 import { contacts, people } from "./outreach.ts";
 
@@ -45,9 +55,23 @@ export const referrals = pgTable(
     statusChangedAt: timestamp({ withTimezone: true }).notNull(),
     /** A treatment referral within 182 days after a successful discharge. */
     isRepresentation: boolean().notNull().default(false),
+    /**
+     * A safeguarding referral made without consent to share (DOMAIN.md): the lawful basis, why, and
+     * whether the person was told (if not, why not). Null when consent covered the share.
+     */
+    lawfulBasis: lawfulBasis(),
+    lawfulBasisReason: text(),
+    personInformed: boolean(),
+    notInformedReason: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    check(
+      "referrals_lawful_basis_check",
+      sql`${t.lawfulBasis} is null or (${t.lawfulBasisReason} is not null and ${t.personInformed} is not null and (${t.personInformed} or ${t.notInformedReason} is not null))`,
+    ),
+    // The Caldicott guardian's list of shares without consent, newest first.
+    index("referrals_without_consent_idx").on(t.requestedAt).where(sql`${t.lawfulBasis} is not null`),
     uniqueIndex("referrals_number_key").on(t.number),
     uniqueIndex("referrals_client_key_key").on(t.clientKey).where(sql`${t.clientKey} is not null`),
     index("referrals_person_idx").on(t.personId, t.requestedAt),

@@ -10,6 +10,19 @@ export const organisationKinds = [
 
 export const roles = ["outreach_worker", "treatment_manager", "commissioner", "admin"] as const;
 
+/**
+ * The organisation kinds each role belongs to (DOMAIN.md): outreach workers are the taskforce's
+ * (police officers, PCSOs, a council officer), treatment managers a provider's, commissioners public
+ * health's. Admins run Pathways for the partnership from its council or taskforce, never from a
+ * provider or a commissioner, since an admin reads every person (docs/decisions/0010).
+ */
+export const organisationKindsFor = {
+  outreach_worker: ["taskforce", "council"],
+  treatment_manager: ["treatment_provider"],
+  commissioner: ["commissioner"],
+  admin: ["council", "taskforce"],
+} as const satisfies Record<(typeof roles)[number], readonly (typeof organisationKinds)[number][]>;
+
 export const sexes = ["male", "female", "other", "unknown"] as const;
 
 export const consentKinds = ["share", "ndtms"] as const;
@@ -73,6 +86,18 @@ export const treatmentServiceCodes = [
   "non_opiate_treatment",
   "alcohol_treatment",
 ] as const;
+
+/**
+ * Why a safeguarding referral may share a person's details without their consent (DOMAIN.md, "Sharing
+ * without consent"): to protect a child or an adult at risk of significant harm, or to prevent
+ * serious crime such as exploitation.
+ */
+export const lawfulBases = [
+  "child_at_risk_of_significant_harm",
+  "adult_at_risk",
+  "prevention_of_serious_crime",
+] as const;
+export type LawfulBasis = (typeof lawfulBases)[number];
 
 export const referralSources = [
   "outreach",
@@ -155,6 +180,66 @@ export const reportStatuses = [
   "duplicate",
 ] as const;
 
+/** Taskforce activity (DOMAIN.md "Taskforce activity"): what the taskforce does at a place. */
+export const taskforceActivityKinds = [
+  "patrol",
+  "arrest",
+  "search",
+  "warrant",
+  "seizure",
+  "environmental_action",
+  "needle_sweep",
+] as const;
+export const patrolStyles = ["covert", "high_visibility"] as const;
+export const arrestOffences = [
+  "possession",
+  "possession_with_intent_to_supply",
+  "supply",
+  "trafficking",
+  "weapons",
+  "other",
+] as const;
+export const drugClasses = ["A", "B", "C"] as const;
+export const drugQuantityUnits = ["grams", "kilograms", "wraps", "tablets", "plants", "millilitres"] as const;
+export const weaponKinds = ["knife", "firearm", "other"] as const;
+export const environmentalActions = [
+  "vegetation_cut_back",
+  "furniture_moved",
+  "gates_secured",
+  "lighting_improved",
+  "cctv",
+  "other",
+] as const;
+
+/** Kinds of `area`, the geographies rates compare (DOMAIN.md, "Places"). */
+export const areaKinds = ["city", "county", "ward"] as const;
+/**
+ * A population's age band: `all` ages, or one of the 19 bands of the 2013 European Standard
+ * Population (0-4 to 90+), which age-standardised rates weight by.
+ */
+export const populationAgeBands = [
+  "all",
+  "0-4",
+  "5-9",
+  "10-14",
+  "15-19",
+  "20-24",
+  "25-29",
+  "30-34",
+  "35-39",
+  "40-44",
+  "45-49",
+  "50-54",
+  "55-59",
+  "60-64",
+  "65-69",
+  "70-74",
+  "75-79",
+  "80-84",
+  "85-89",
+  "90+",
+] as const;
+
 export type OrganisationKind = (typeof organisationKinds)[number];
 export type Role = (typeof roles)[number];
 export type Sex = (typeof sexes)[number];
@@ -167,9 +252,23 @@ export type ReferralStatus = (typeof referralStatuses)[number];
 export type SubstanceGroup = (typeof substanceGroups)[number];
 export type DischargeReason = (typeof dischargeReasons)[number];
 export type ReportStatus = (typeof reportStatuses)[number];
+export type AreaKind = (typeof areaKinds)[number];
+export type PopulationAgeBand = (typeof populationAgeBands)[number];
 
 /** Human labels for the code lists, shared by the web app and exports. */
 export function codeLabel(code: string): string {
   const text = code.replaceAll("_", " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+export type TaskforceActivityKind = (typeof taskforceActivityKinds)[number];
+
+/** Incidents imported from partners (DOMAIN.md "Incidents"): ambulance call-outs and police records. */
+export const incidentCategories = [
+  "overdose",
+  "drug_related_callout",
+  "drug_offence",
+  "drug_trafficking",
+  "weapons",
+  "antisocial_behaviour",
+] as const;
+export const incidentSources = ["ambulance", "police"] as const;

@@ -31,16 +31,6 @@ export const Longitude = z
   .min(-180, { error: "longitude must be between -180 and 180" })
   .max(180, { error: "longitude must be between -180 and 180" });
 
-/** A calendar date as `YYYY-MM-DD`, checked to be a real day. */
-export const IsoDate = z
-  .string({ error: "must be a date" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date as YYYY-MM-DD" })
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, "must be a real calendar date");
-export type IsoDate = z.infer<typeof IsoDate>;
-
 /** Keyset pagination: pass the previous page's `nextCursor` to get the next one. */
 export const PageInput = z.object({
   cursor: z.string().max(200).optional(),

@@ -48,6 +48,8 @@ export const closedReportStatuses = [
 /** The longest description a resident may send: enough for detail, too short to paste a dossier. */
 export const maxReportDescription = 2000;
 export const maxPublicNote = 1000;
+/** What the reporter reads when a report is acknowledged without a note of its own. */
+export const defaultAcknowledgement = "Thank you. The taskforce has seen your report and will look into it.";
 export const maxInternalNote = 2000;
 
 export const CommunityReportReference = z

@@ -1,10 +1,14 @@
 import {
   contactTypes,
   dischargeReasons,
+  incidentCategories,
+  incidentSources,
   interventionKinds,
   referralFailureReasons,
   referralSources,
   referralStatuses,
+  reportCategories,
+  reportStatuses,
   safeguardingConcerns,
   serviceCodes,
   sexes,
@@ -16,7 +20,15 @@ import {
  * `pathways import <folder>` loads historical records from these CSV files (any of them may be
  * missing), in this order: later files refer to rows of earlier ones by their `*_ref` column.
  */
-export const importFiles = ["people", "contacts", "referrals", "episodes", "needle_finds"] as const;
+export const importFiles = [
+  "people",
+  "contacts",
+  "referrals",
+  "episodes",
+  "needle_finds",
+  "incidents",
+  "community_reports",
+] as const;
 export type ImportFile = (typeof importFiles)[number];
 
 export interface ImportColumn {
@@ -107,6 +119,40 @@ export const importColumns: Record<ImportFile, ImportColumn[]> = {
     { name: "lng", required: false, description: "longitude, with lat" },
     { name: "count", required: true, description: "needles found, a whole number" },
     { name: "collected_by_email", required: true, description: "who collected them: a Pathways email" },
+  ],
+  incidents: [
+    { name: "source", required: true, description: list(incidentSources) },
+    {
+      name: "source_reference",
+      required: true,
+      description: "the source's own reference; a reference imported before is skipped",
+    },
+    { name: "occurred_at", required: true, description: when },
+    {
+      name: "category",
+      required: true,
+      description: `${list(incidentCategories)} (ambulance: overdose, drug_related_callout)`,
+    },
+    { name: "lat", required: false, description: "latitude, with lng" },
+    { name: "lng", required: false, description: "longitude, with lat" },
+    { name: "area", required: false, description: "area or hotspot name, when there is no lat and lng" },
+  ],
+  community_reports: [
+    {
+      name: "report_ref",
+      required: false,
+      description: "your key for the report (letters, digits, - and _); a report imported before is refused",
+    },
+    { name: "submitted_at", required: true, description: when },
+    { name: "category", required: true, description: list(reportCategories) },
+    { name: "hotspot", required: false, description: "hotspot name; or give location" },
+    { name: "location", required: false, description: "where, when not at a hotspot" },
+    { name: "lat", required: false, description: "latitude, with lng" },
+    { name: "lng", required: false, description: "longitude, with lat" },
+    { name: "description", required: true, description: "what the resident reported" },
+    { name: "contact_email", required: false, description: "the reporter's email, for updates" },
+    { name: "contact_phone", required: false, description: "the reporter's phone, for updates" },
+    { name: "status", required: false, description: `${list(reportStatuses)}; default open` },
   ],
 };
 

@@ -10,11 +10,38 @@ import {
   substances,
 } from "./codes.ts";
 import { Id, Latitude, Longitude, PageInput, text } from "./common.ts";
+import { birthDay, eventDay, eventMoment } from "./dates.ts";
 
+/** A hotspot's radius around its centre, used when it has no polygon. */
+export const HotspotRadius = z
+  .number({ error: "radius must be a number of metres" })
+  .int({ error: "radius must be a whole number of metres" })
+  .min(10, { error: "radius must be between 10 and 5000 metres" })
+  .max(5000, { error: "radius must be between 10 and 5000 metres" });
+
+/**
+ * A hotspot's polygon as a GeoJSON linear ring: [longitude, latitude] positions, at least four,
+ * the last the same as the first (RFC 7946 section 3.1.6).
+ */
+export const HotspotPolygon = z
+  .array(z.tuple([Longitude, Latitude], { error: "each polygon point must be [longitude, latitude]" }), {
+    error: "polygon must be a list of [longitude, latitude] points",
+  })
+  .min(4, { error: "polygon must have at least three corners and end where it starts" })
+  .max(500, { error: "polygon must have at most 500 points" })
+  .refine((ring) => ring[0]![0] === ring.at(-1)![0] && ring[0]![1] === ring.at(-1)![1], {
+    error: "polygon must end at the point where it starts",
+  });
+export type HotspotPolygon = z.infer<typeof HotspotPolygon>;
+
+/** A hotspot's area: its polygon when given, otherwise `radiusM` metres around lat/lng (150 by default). */
 export const HotspotInput = z.object({
   name: text("name", 80),
   lat: Latitude,
   lng: Longitude,
+  radiusM: HotspotRadius.optional(),
+  /** null clears the polygon, leaving the radius. */
+  polygon: HotspotPolygon.nullable().optional(),
 });
 export type HotspotInput = z.infer<typeof HotspotInput>;
 
@@ -31,49 +58,6 @@ export type HotspotListInput = z.infer<typeof HotspotListInput>;
 
 // ---- People -------------------------------------------------------------------------------------
 
-const londonDayFormat = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/London",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
-/** Today as YYYY-MM-DD in Europe/London, the service's calendar (DOMAIN.md). */
-function today(): string {
-  return londonDayFormat.format(new Date());
-}
-
-/** A calendar date field whose every message names the field. */
-function day(label: string) {
-  return z
-    .string({ error: `${label} must be a date` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date as YYYY-MM-DD`, abort: true })
-    .refine(
-      (value) => {
-        const date = new Date(`${value}T00:00:00Z`);
-        return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-      },
-      { error: `${label} must be a real calendar date`, abort: true },
-    );
-}
-
-/** A date that cannot be after today. */
-function pastDay(label: string) {
-  return day(label).refine((value) => value <= today(), { error: `${label} cannot be in the future` });
-}
-
-/** Devices' clocks drift: a time up to this far ahead of the server's is still accepted. */
-const clockSkewMs = 5 * 60_000;
-
-/** A moment (date and time) that has already happened. */
-function pastInstant(label: string) {
-  return z
-    .date({ error: `${label} must be a date and time` })
-    .refine((value) => value.getTime() <= Date.now() + clockSkewMs, {
-      error: `${label} cannot be in the future`,
-    });
-}
-
 function initial(label: string) {
   return z
     .string({ error: `${label} must be text` })
@@ -87,9 +71,7 @@ function optionalText(label: string, max: number) {
   return text(label, max).optional();
 }
 
-export const DateOfBirth = pastDay("date of birth").refine((value) => value >= "1900-01-01", {
-  error: "date of birth must be in 1900 or later",
-});
+export const DateOfBirth = birthDay("date of birth");
 
 /** The outward code and, optionally, the sector digit: "OX4" or "OX4 1". Never a full postcode. */
 export const PartialPostcode = z
@@ -144,7 +126,7 @@ export const ConsentInput = z.object({
   personId: Id,
   kind: z.enum(consentKinds, { error: `consent kind must be one of ${consentKinds.join(", ")}` }),
   status: z.enum(consentStatuses, { error: `consent status must be one of ${consentStatuses.join(", ")}` }),
-  recordedOn: pastDay("date of consent"),
+  recordedOn: eventDay("date of consent", { past: true }),
 });
 export type ConsentInput = z.infer<typeof ConsentInput>;
 
@@ -168,11 +150,11 @@ export type ResolveSafeguardingFlagInput = z.infer<typeof ResolveSafeguardingFla
 // ---- Contacts and needle finds ------------------------------------------------------------------
 
 /** The idempotency key a device makes for a record before it first tries to send it. */
-const clientKey = z.string({ error: "client key must be text" }).regex(/^[A-Za-z0-9_-]{8,100}$/, {
+export const clientKey = z.string({ error: "client key must be text" }).regex(/^[A-Za-z0-9_-]{8,100}$/, {
   error: "client key must be 8 to 100 letters, digits, hyphens or underscores",
 });
 
-const place = {
+export const place = {
   hotspotId: Id.optional(),
   location: optionalText("location", 200),
   lat: Latitude.optional(),
@@ -180,7 +162,7 @@ const place = {
 };
 
 /** A place is a hotspot or a described location; coordinates come as a pair or not at all. */
-function checkPlace(
+export function checkPlace(
   value: { hotspotId?: string; location?: string; lat?: number; lng?: number },
   ctx: z.RefinementCtx,
 ) {
@@ -236,7 +218,7 @@ export function isCountedIntervention(
 export const ContactInput = z
   .object({
     clientKey,
-    occurredAt: pastInstant("time of contact"),
+    occurredAt: eventMoment("time of contact", { past: true }),
     ...place,
     contactType: z.enum(contactTypes, { error: `contact type must be one of ${contactTypes.join(", ")}` }),
     substances: z
@@ -300,7 +282,7 @@ export type PersonContactsInput = z.infer<typeof PersonContactsInput>;
 export const NeedleFindInput = z
   .object({
     clientKey,
-    foundAt: pastInstant("time found"),
+    foundAt: eventMoment("time found", { past: true }),
     ...place,
     count: z
       .number({ error: "count must be a number" })
@@ -311,3 +293,7 @@ export const NeedleFindInput = z
   .superRefine(checkPlace);
 export type NeedleFindInput = z.infer<typeof NeedleFindInput>;
 export type NeedleFindDraft = z.input<typeof NeedleFindInput>;
+
+/** Staff's global search box: a referral's R-number, a community report's CR-number, or a person. */
+export const GlobalSearchInput = z.object({ query: text("search", 60) });
+export type GlobalSearchInput = z.infer<typeof GlobalSearchInput>;

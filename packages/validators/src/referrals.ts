@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { referralFailureReasons, referralSources, referralStatuses } from "./codes.ts";
+import { lawfulBases, referralFailureReasons, referralSources, referralStatuses } from "./codes.ts";
 import { Id, PageInput, text } from "./common.ts";
 
 /** An idempotency key made by the form that sends the referral; a resend returns the first referral. */
@@ -8,6 +8,26 @@ export const ReferralClientKey = z
   .regex(/^[A-Za-z0-9_-]{8,100}$/, {
     error: "client key must be 8 to 100 letters, digits, hyphens or underscores",
   });
+
+/**
+ * A safeguarding referral made without the person's consent to share: the lawful basis, why, and
+ * whether the person was told (they are, unless telling them would increase the risk: then say why).
+ */
+export const LawfulBasisInput = z
+  .object({
+    basis: z.enum(lawfulBases, {
+      error:
+        "Lawful basis: choose child at risk of significant harm, adult at risk or prevention of serious crime",
+    }),
+    reason: text("Why sharing without consent is needed", 2000),
+    personInformed: z.boolean({ error: "Say whether the person has been told" }),
+    notInformedReason: text("Why the person has not been told", 1000).optional(),
+  })
+  .refine((input) => input.personInformed || input.notInformedReason, {
+    error: "Say why telling the person would increase the risk",
+    path: ["notInformedReason"],
+  });
+export type LawfulBasisInput = z.infer<typeof LawfulBasisInput>;
 
 export const ReferralInput = z
   .object({
@@ -19,6 +39,8 @@ export const ReferralInput = z
     reason: text("reason", 2000),
     source: z.enum(referralSources, { error: `source must be one of ${referralSources.join(", ")}` }),
     clientKey: ReferralClientKey.optional(),
+    /** Only for a safeguarding referral without consent to share (core decides which referrals those are). */
+    lawfulBasis: LawfulBasisInput.optional(),
   })
   .refine((input) => input.personId || input.contactId, {
     error: "person is required: choose the person being referred, or refer from their contact",
@@ -72,3 +94,9 @@ export const WaitingListInput = PageInput.extend({
   show: z.enum(waitingListFilters, { error: "show must be all, over_21_days or stale" }).default("all"),
 });
 export type WaitingListInput = z.infer<typeof WaitingListInput>;
+
+/** The shares made without consent, for the Caldicott guardian: the latest first. */
+export const SharesWithoutConsentInput = z.object({
+  limit: z.number({ error: "Limit must be a number" }).int().min(1).max(500).default(100),
+});
+export type SharesWithoutConsentInput = z.infer<typeof SharesWithoutConsentInput>;

@@ -1,13 +1,15 @@
 import { codeLabel, type SubstanceGroup } from "./codes.ts";
 import { type CsvValue, toCsv } from "./csv.ts";
-import {
-  type ActivityFigures,
-  type FunnelStage,
-  type HotspotActivityReport,
-  type ReportKind,
-  type ReportsByKind,
-  waitingThresholdDays,
+import type {
+  ActivityFigures,
+  FunnelReport,
+  FunnelStage,
+  HotspotActivityReport,
+  OutcomesReport,
+  SafeguardingReport,
+  WaitingTimesReport,
 } from "./reports.ts";
+import { waitingThresholdDays } from "./reports.ts";
 
 /** How a column's values read: the web aligns and formats by it; the CSV writes values as they are. */
 export type ReportColumnKind = "text" | "date" | "month" | "count" | "percent" | "days";
@@ -28,15 +30,9 @@ export interface ReportTable {
   rows: CsvValue[][];
   /** Rows that are totals (the web sets them apart). */
   totalRows: number[];
+  /** For protected figures, the line that says so (the CSV file's last row). */
+  note: string | null;
 }
-
-export const reportTitles: Record<ReportKind, string> = {
-  funnel: "Outreach-to-recovery funnel",
-  outcomes: "Treatment outcomes",
-  waiting: "Waiting times",
-  hotspots: "Hotspot activity",
-  safeguarding: "Safeguarding",
-};
 
 export const funnelStageLabels: Record<FunnelStage, string> = {
   contacts: "Contacts",
@@ -53,7 +49,7 @@ export function substanceGroupLabel(group: SubstanceGroup | null): string {
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
 
-function funnelTables(report: ReportsByKind["funnel"]): ReportTable[] {
+export function funnelTables(report: FunnelReport): Omit<ReportTable, "note">[] {
   return [
     {
       key: "funnel",
@@ -75,7 +71,7 @@ function funnelTables(report: ReportsByKind["funnel"]): ReportTable[] {
   ];
 }
 
-function outcomesTables(report: ReportsByKind["outcomes"]): ReportTable[] {
+export function outcomesTables(report: OutcomesReport): Omit<ReportTable, "note">[] {
   return [
     {
       key: "outcomes",
@@ -124,7 +120,7 @@ function outcomesTables(report: ReportsByKind["outcomes"]): ReportTable[] {
   ];
 }
 
-function waitingTables(report: ReportsByKind["waiting"]): ReportTable[] {
+export function waitingTables(report: WaitingTimesReport): Omit<ReportTable, "note">[] {
   return [
     {
       key: "waiting_times",
@@ -172,8 +168,8 @@ function activityValues(figures: ActivityFigures): CsvValue[] {
   ]);
 }
 
-function hotspotTables(report: HotspotActivityReport): ReportTable[] {
-  const tables: ReportTable[] = [
+export function hotspotTables(report: HotspotActivityReport): Omit<ReportTable, "note">[] {
+  const tables: Omit<ReportTable, "note">[] = [
     {
       key: "by_month",
       title: "Activity by month, against the same days a year before",
@@ -205,7 +201,7 @@ function hotspotTables(report: HotspotActivityReport): ReportTable[] {
   return tables;
 }
 
-function safeguardingTables(report: ReportsByKind["safeguarding"]): ReportTable[] {
+export function safeguardingTables(report: SafeguardingReport): Omit<ReportTable, "note">[] {
   return [
     {
       key: "concerns",
@@ -238,37 +234,32 @@ function safeguardingTables(report: ReportsByKind["safeguarding"]): ReportTable[
   ];
 }
 
-/** The tables of a report, in the order the web page shows them. */
-export function reportTables<K extends ReportKind>(kind: K, report: ReportsByKind[K]): ReportTable[] {
-  switch (kind) {
-    case "funnel":
-      return funnelTables(report as ReportsByKind["funnel"]);
-    case "outcomes":
-      return outcomesTables(report as ReportsByKind["outcomes"]);
-    case "waiting":
-      return waitingTables(report as ReportsByKind["waiting"]);
-    case "hotspots":
-      return hotspotTables(report as ReportsByKind["hotspots"]);
-    case "safeguarding":
-      return safeguardingTables(report as ReportsByKind["safeguarding"]);
-  }
-  throw new Error(`Unknown report ${kind satisfies never}`);
+/** What a report was run for: its period and the hotspot or substance group chosen, if any. */
+export interface ReportChoice {
+  from: string;
+  to: string;
+  hotspot?: { name: string } | null;
+  substanceGroup?: SubstanceGroup | null;
 }
 
-/** A report table as a CSV file's text. */
-export function reportTableCsv(table: ReportTable): string {
-  return toCsv(
-    table.columns.map((column) => column.label),
-    table.rows,
-  );
+/** The choice in words, one line each: "Period: … to …", then "Hotspot: …", "Substance group: …". */
+export function reportChoiceLines(choice: ReportChoice): string[] {
+  return [
+    `Period: ${choice.from} to ${choice.to}`,
+    ...(choice.hotspot ? [`Hotspot: ${choice.hotspot.name}`] : []),
+    ...(choice.substanceGroup ? [`Substance group: ${codeLabel(choice.substanceGroup)}`] : []),
+  ];
 }
 
-/** e.g. `funnel-2025-01-01-to-2025-12-31.csv`, or `outcomes-exits_by_reason-…` for a second table. */
-export function reportCsvFileName(
-  kind: ReportKind,
-  table: ReportTable,
-  period: { from: string; to: string },
-): string {
-  const name = table.key === kind ? kind : `${kind}-${table.key}`;
-  return `${name}-${period.from}-to-${period.to}.csv`;
+/**
+ * A report table as a CSV file's text; protected figures end with a row saying so. Given what the
+ * report was run for, the file starts with a row per choice (period, hotspot, substance group), so a
+ * file saved away still says what it counts; the column headings follow.
+ */
+export function reportTableCsv(table: ReportTable, choice?: ReportChoice): string {
+  const padded = (text: string) => [text, ...table.columns.slice(1).map(() => "")];
+  const choiceRows = choice ? reportChoiceLines(choice).map(padded) : [];
+  const noteRow = table.note ? [padded(table.note)] : [];
+  const [first, ...rest] = [...choiceRows, table.columns.map((column) => column.label)];
+  return toCsv(first!, [...rest, ...table.rows, ...noteRow]);
 }

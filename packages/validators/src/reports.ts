@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { serviceTimeZone } from "./calendar.ts";
 import {
   type DischargeReason,
   type ReferralStatus,
@@ -8,6 +9,7 @@ import {
   substanceGroups,
 } from "./codes.ts";
 import { Id } from "./common.ts";
+import { addYears, eventDay, isRealDay } from "./dates.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Filters
@@ -16,32 +18,9 @@ import { Id } from "./common.ts";
 /** The longest period one report covers: five years keeps monthly tables and queries bounded. */
 export const maxReportYears = 5;
 
-function isRealDay(value: unknown): value is string {
-  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
-function reportDate(label: string) {
-  return z
-    .string({ error: `${label} must be a date as YYYY-MM-DD` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date as YYYY-MM-DD`, abort: true })
-    .refine(isRealDay, { error: `${label} must be a real calendar date`, abort: true })
-    .refine((value) => value >= "2000-01-01", `${label} must be 2000-01-01 or later`);
-}
-
-/** The same day `years` later (29 February becomes 28 February), as YYYY-MM-DD. */
-export function addYears(day: string, years: number): string {
-  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year + years, month - 1, date));
-  // 29 February in a year without one rolls into March: step back to the 28th.
-  if (target.getUTCMonth() !== month - 1) target.setUTCDate(0);
-  return target.toISOString().slice(0, 10);
-}
-
 const period = {
-  from: reportDate("from"),
-  to: reportDate("to"),
+  from: eventDay("from"),
+  to: eventDay("to"),
 };
 
 const hotspotFilter = Id.optional();
@@ -49,12 +28,43 @@ const substanceGroupFilter = z
   .enum(substanceGroups, { error: `substanceGroup must be one of ${substanceGroups.join(", ")}` })
   .optional();
 
-/** The period [from, to] is inclusive at both ends (calendar days in Europe/London). */
-function withPeriodRules<T extends z.ZodObject<typeof period & z.ZodRawShape>>(schema: T) {
+/** The last day of the month of `day` (YYYY-MM-DD). */
+export function lastDayOfMonth(day: string): string {
+  const [year, month] = day.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}
+
+/**
+ * Periods are whole calendar months (docs/DISCLOSURE.md): a fixed grid of periods leaves a reader
+ * no one-day differences to compare. Returns the problems, each naming its field.
+ */
+export function periodGridProblems(from: string, to: string): { path: "from" | "to"; message: string }[] {
+  const problems: { path: "from" | "to"; message: string }[] = [];
+  if (!from.endsWith("-01")) {
+    problems.push({
+      path: "from",
+      message: `from must be the first day of a month (reports cover whole months), e.g. ${from.slice(0, 7)}-01`,
+    });
+  }
+  if (to !== lastDayOfMonth(to)) {
+    problems.push({
+      path: "to",
+      message: `to must be the last day of a month (reports cover whole months), e.g. ${lastDayOfMonth(to)}`,
+    });
+  }
+  return problems;
+}
+
+/** The period [from, to] is inclusive at both ends (calendar days in Europe/London), in whole months. */
+export function withPeriodRules<T extends z.ZodObject<typeof period & z.ZodRawShape>>(schema: T) {
   return schema.superRefine((input, issue) => {
     const { from, to } = input as { from: unknown; to: unknown };
     // Bad dates already have their own messages; the period rules need two good ones.
     if (!isRealDay(from) || !isRealDay(to)) return;
+    const offGrid = periodGridProblems(from, to);
+    for (const problem of offGrid)
+      issue.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+    if (offGrid.length) return;
     if (to < from) issue.addIssue({ code: "custom", path: ["to"], message: "to must be on or after from" });
     else if (to >= addYears(from, maxReportYears)) {
       issue.addIssue({
@@ -120,38 +130,79 @@ export const SafeguardingInput = withPeriodRules(
 );
 export type SafeguardingInput = z.infer<typeof SafeguardingInput>;
 
-/** The reports, by the name the CLI and the web address use. */
-export const reportKinds = ["funnel", "outcomes", "waiting", "hotspots", "safeguarding"] as const;
-export type ReportKind = (typeof reportKinds)[number];
+/** The taskforce period report: a hotspot or every place (docs/decisions/0084-taskforce-report.md). */
+export const TaskforceReportInput = withPeriodRules(
+  z.strictObject({ ...period, hotspotId: hotspotFilter }, { error: unknownFilter("the taskforce report") }),
+);
+export type TaskforceReportInput = z.infer<typeof TaskforceReportInput>;
 
-/** Which filters each report takes, so the web and the CLI offer only those. */
-export const reportFilterKeys: Record<ReportKind, readonly ("hotspotId" | "substanceGroup")[]> = {
-  funnel: ["hotspotId"],
-  outcomes: ["substanceGroup"],
-  waiting: ["substanceGroup"],
-  hotspots: ["hotspotId"],
-  safeguarding: ["hotspotId"],
-};
+/** Drug-related death rates: per area (never a hotspot), for all substance groups or one. */
+export const RatesInput = withPeriodRules(
+  z.strictObject(
+    { ...period, substanceGroup: substanceGroupFilter },
+    { error: unknownFilter("the rates report") },
+  ),
+);
+export type RatesInput = z.infer<typeof RatesInput>;
 
 // ---------------------------------------------------------------------------------------------
 // Figures and disclosure control
 // ---------------------------------------------------------------------------------------------
 
-/** DOMAIN.md disclosure control: a count from 1 to 4 is shown as this (0 stays 0). */
-export const smallCount = "<5";
-/** A figure hidden so that a total cannot give a `<5` cell away (secondary suppression). */
+/** A share, change or median not shown: it would be taken over too few people (docs/DISCLOSURE.md). */
 export const hiddenFigure = "*";
 
-/** A count: the number, or hidden by disclosure control (commissioners only). */
-export type Figure = number | typeof smallCount | typeof hiddenFigure;
-/** A percentage to one decimal place; hidden with its numerator or denominator; null without a denominator. */
-export type Percent = number | typeof hiddenFigure | null;
-/** A number of days; hidden with the count it is taken from; null when there is nothing to measure. */
+/**
+ * A count. For commissioners it is protected by cell key perturbation (docs/DISCLOSURE.md): never 1
+ * to 4, possibly changed by a little, and totals protected on their own (rows may not add up).
+ */
+export type Figure = number;
+/** A percentage to one decimal place, from the counts as shown; null without a denominator. */
+export type Percent = number | null;
+/** A number of days; hidden when taken over too few people; null when there is nothing to measure. */
 export type Days = number | typeof hiddenFigure | null;
 
-export function isHidden(value: Figure | Percent | Days): value is typeof smallCount | typeof hiddenFigure {
-  return value === smallCount || value === hiddenFigure;
+export function isHidden(value: Figure | Percent | Days): value is typeof hiddenFigure {
+  return value === hiddenFigure;
 }
+
+/** What a protected report says to its reader, in one line, above its tables and in its CSV files. */
+export const protectedFiguresNote =
+  "Figures are protected: each count may be changed by a little (a count of 1 to 4 shows as 0 or 5), " +
+  "and totals are protected on their own, so rows may not add up to the totals.";
+
+/**
+ * What a small protected count may truly be (from the perturbation table in docs/DISCLOSURE.md): a
+ * count shown as 0 is 0 to 5, one shown as 5 is 1 to 7. Charts draw these as ranges, not as bars of
+ * 0 or 5 that would read as exact.
+ */
+export const smallProtectedCounts: Readonly<Record<number, string>> = { 0: "0–5", 5: "1–7" };
+
+/** The symbols a report can show, explained (the web's legend); some only in protected figures. */
+export const figureLegend: { symbol: string; meaning: string; protectedOnly: boolean }[] = [
+  {
+    symbol: "0",
+    meaning: "None; in protected figures, none or a true count of 1 to 5 shown as 0.",
+    protectedOnly: true,
+  },
+  { symbol: "5", meaning: "In protected figures, a true count of 1 to 7.", protectedOnly: true },
+  { symbol: "6", meaning: "In protected figures, a true count of 5 to 8.", protectedOnly: true },
+  {
+    symbol: "7 or more",
+    meaning: "In protected figures, within 2 of the true count (half of them exactly).",
+    protectedOnly: true,
+  },
+  {
+    symbol: hiddenFigure,
+    meaning: "A median not shown: it would be taken over fewer than 10 (as shown).",
+    protectedOnly: true,
+  },
+  {
+    symbol: "–",
+    meaning: "No share, change or median: there was nothing to divide by or to measure.",
+    protectedOnly: false,
+  },
+];
 
 // ---------------------------------------------------------------------------------------------
 // Report outputs
@@ -165,10 +216,31 @@ export interface ReportHeader {
   substanceGroup: SubstanceGroup | null;
   /** All providers (commissioners) or one provider's own figures (its treatment managers). */
   provider: { id: string; name: string } | null;
-  /** True when small counts are shown as `<5` and `*` (commissioner output). */
+  /** True when the figures are protected by cell key perturbation (commissioner output). */
   disclosureControl: boolean;
   /** The day (Europe/London) the report was run: later data can still change provisional figures. */
   runOn: string;
+  /**
+   * Set when the figures were read from rollups that had changes still to fold (the background
+   * refresher was catching up): they count everything recorded before this instant (ISO, UTC).
+   * Absent: they count everything recorded when the report ran.
+   */
+  figuresAsOf?: string;
+}
+
+const asOfTime = new Intl.DateTimeFormat("en-GB", {
+  timeZone: serviceTimeZone,
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/**
+ * What a report says when its figures are not the latest (see ReportHeader.figuresAsOf), in UK time:
+ * "Figures as of 14:05; changes made since are still being added up." Null when they are the latest.
+ */
+export function figuresAsOfNote(header: Pick<ReportHeader, "figuresAsOf">): string | null {
+  if (!header.figuresAsOf) return null;
+  return `Figures as of ${asOfTime.format(new Date(header.figuresAsOf))}; changes made since are still being added up.`;
 }
 
 export const funnelStages = [
@@ -269,12 +341,4 @@ export interface SafeguardingReport extends ReportHeader {
   months: string[];
   concerns: { concern: SafeguardingConcern | null; byMonth: Figure[]; total: Figure }[];
   socialCareReferrals: { status: ReferralStatus | null; count: Figure }[];
-}
-
-export interface ReportsByKind {
-  funnel: FunnelReport;
-  outcomes: OutcomesReport;
-  waiting: WaitingTimesReport;
-  hotspots: HotspotActivityReport;
-  safeguarding: SafeguardingReport;
 }

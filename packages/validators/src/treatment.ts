@@ -10,25 +10,7 @@ import {
   treatmentSettings,
 } from "./codes.ts";
 import { Id, PageInput, text } from "./common.ts";
-
-/** Treatment records start in this century; anything earlier or far ahead is a typing slip. */
-const earliestDay = "2000-01-01";
-const latestDay = "2099-12-31";
-
-/** A calendar day as `YYYY-MM-DD`, checked to be a real day in a sensible range; messages name the field. */
-export function calendarDay(label: string) {
-  return z
-    .string({ error: `${label} must be a date` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date as YYYY-MM-DD` })
-    .refine((value) => {
-      const date = new Date(`${value}T00:00:00Z`);
-      return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-    }, `${label} must be a real calendar date`)
-    .refine(
-      (value) => value >= earliestDay && value <= latestDay,
-      `${label} must be between ${earliestDay} and ${latestDay}`,
-    );
-}
+import { eventDay, eventMoment } from "./dates.ts";
 
 const episodeId = Id;
 
@@ -42,7 +24,7 @@ export const StartEpisodeInput = z
     substanceGroup: z.enum(substanceGroups, {
       error: `substance group must be one of ${substanceGroups.join(", ")}`,
     }),
-    startedOn: calendarDay("start date"),
+    startedOn: eventDay("start date"),
   })
   .refine((input) => Boolean(input.referralId) !== Boolean(input.personId), {
     error: "start an episode from an accepted referral, or for a person who referred themselves (not both)",
@@ -57,10 +39,7 @@ export const AppointmentInput = z.object({
   episodeId,
   scheduledAt: z.coerce
     .date({ error: "appointment time must be a date and time" })
-    .refine(
-      (value) => value >= new Date(`${earliestDay}T00:00:00Z`) && value <= new Date(`${latestDay}T23:59:59Z`),
-      `appointment time must be between ${earliestDay} and ${latestDay}`,
-    ),
+    .pipe(eventMoment("appointment time")),
   note: text("note", 1000).optional(),
 });
 export type AppointmentInput = z.infer<typeof AppointmentInput>;
@@ -81,8 +60,8 @@ export const InterventionInput = z
       error: `intervention type must be one of ${treatmentInterventionTypes.join(", ")}`,
     }),
     setting: z.enum(treatmentSettings, { error: `setting must be one of ${treatmentSettings.join(", ")}` }),
-    startedOn: calendarDay("start date"),
-    endedOn: calendarDay("end date").optional(),
+    startedOn: eventDay("start date"),
+    endedOn: eventDay("end date").optional(),
   })
   .refine((input) => !input.endedOn || input.endedOn >= input.startedOn, {
     error: "end date cannot be before the start date",
@@ -92,7 +71,7 @@ export type InterventionInput = z.infer<typeof InterventionInput>;
 
 export const EndInterventionInput = z.object({
   interventionId: Id,
-  endedOn: calendarDay("end date"),
+  endedOn: eventDay("end date"),
 });
 export type EndInterventionInput = z.infer<typeof EndInterventionInput>;
 
@@ -132,7 +111,7 @@ export type SubstanceDays = z.infer<typeof SubstanceDays>;
 export const TopReviewInput = z.object({
   episodeId,
   stage: z.enum(topStages, { error: `stage must be one of ${topStages.join(", ")}` }),
-  completedOn: calendarDay("completed on"),
+  completedOn: eventDay("completed on"),
   substanceDays: SubstanceDays,
   injectingDays: topDays("days injected"),
   sharedEquipment: z.boolean({ error: "shared equipment must be yes or no" }),
@@ -147,7 +126,7 @@ export type TopReviewInput = z.infer<typeof TopReviewInput>;
 
 export const DischargeInput = z.object({
   episodeId,
-  dischargedOn: calendarDay("discharge date"),
+  dischargedOn: eventDay("discharge date"),
   reason: z.enum(dischargeReasons, {
     error: `discharge reason must be one of ${dischargeReasons.join(", ")}`,
   }),

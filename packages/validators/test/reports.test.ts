@@ -2,8 +2,16 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { fieldErrors } from "../src/common.ts";
 import { toCsv, utf8Bom } from "../src/csv.ts";
-import { reportCsvFileName, reportTableCsv, reportTables } from "../src/report-tables.ts";
-import { addYears, FunnelInput, type FunnelReport, OutcomesInput, ReportFilters } from "../src/reports.ts";
+import { addYears } from "../src/dates.ts";
+import { reportCsvFileName, reportTables } from "../src/report-definitions.ts";
+import { reportTableCsv } from "../src/report-tables.ts";
+import {
+  FunnelInput,
+  type FunnelReport,
+  OutcomesInput,
+  protectedFiguresNote,
+  ReportFilters,
+} from "../src/reports.ts";
 
 function errorsOf(result: { success: boolean; error?: Parameters<typeof fieldErrors>[0] }) {
   return result.error ? fieldErrors(result.error) : {};
@@ -11,9 +19,9 @@ function errorsOf(result: { success: boolean; error?: Parameters<typeof fieldErr
 
 describe("report filters", () => {
   it("accepts an inclusive period and the filters a report takes", () => {
-    expect(FunnelInput.parse({ from: "2025-01-01", to: "2025-01-01" })).toEqual({
+    expect(FunnelInput.parse({ from: "2025-01-01", to: "2025-01-31" })).toEqual({
       from: "2025-01-01",
-      to: "2025-01-01",
+      to: "2025-01-31",
     });
     expect(OutcomesInput.parse({ from: "2024-04-01", to: "2025-03-31", substanceGroup: "opiate" })).toEqual({
       from: "2024-04-01",
@@ -37,9 +45,20 @@ describe("report filters", () => {
 
   it("refuses a period of five years or more", () => {
     expect(FunnelInput.safeParse({ from: "2020-01-01", to: "2024-12-31" }).success).toBe(true);
-    expect(errorsOf(FunnelInput.safeParse({ from: "2020-01-01", to: "2025-01-01" }))).toEqual({
+    expect(errorsOf(FunnelInput.safeParse({ from: "2020-01-01", to: "2025-01-31" }))).toEqual({
       to: ["the period can be at most 5 years: to must be before 2025-01-01"],
     });
+  });
+
+  it("takes whole months only, naming the field (docs/DISCLOSURE.md: a fixed grid of periods)", () => {
+    expect(errorsOf(FunnelInput.safeParse({ from: "2025-01-02", to: "2025-02-27" }))).toEqual({
+      from: ["from must be the first day of a month (reports cover whole months), e.g. 2025-01-01"],
+      to: ["to must be the last day of a month (reports cover whole months), e.g. 2025-02-28"],
+    });
+    expect(errorsOf(OutcomesInput.safeParse({ from: "2024-02-01", to: "2024-02-28" }))).toEqual({
+      to: ["to must be the last day of a month (reports cover whole months), e.g. 2024-02-29"],
+    });
+    expect(OutcomesInput.safeParse({ from: "2024-02-01", to: "2024-02-29" }).success).toBe(true);
   });
 
   it("refuses a filter the report cannot apply instead of ignoring it", () => {
@@ -105,8 +124,8 @@ describe("the CSV writer", () => {
         { stage: "people_contacted", count: 40, shareOfPrevious: null },
         { stage: "referred", count: 12, shareOfPrevious: 30 },
         { stage: "started_treatment", count: 9, shareOfPrevious: 75 },
-        { stage: "completed", count: "<5", shareOfPrevious: "*" },
-        { stage: "sustained", count: "<5", shareOfPrevious: "*" },
+        { stage: "completed", count: 5, shareOfPrevious: 55.6 },
+        { stage: "sustained", count: 0, shareOfPrevious: 0 },
       ],
       sustainedProvisional: true,
       sustainedFinalOn: "2026-06-02",
@@ -119,8 +138,32 @@ describe("the CSV writer", () => {
       ["People contacted", "40", "", "no"],
       ["Referred within 90 days", "12", "30", "no"],
       ["Started treatment", "9", "75", "no"],
-      ["Completed successfully", "<5", "*", "no"],
-      ["Sustained (no re-presentation within 182 days)", "<5", "*", "yes"],
+      ["Completed successfully", "5", "55.6", "no"],
+      ["Sustained (no re-presentation within 182 days)", "0", "0", "yes"],
+      // Protected figures say so, on the file's last row.
+      [protectedFiguresNote, "", "", ""],
+    ]);
+    // A chosen hotspot and substance group end the file name and head the file, with the period.
+    const chosen = {
+      ...report,
+      hotspot: { id: "h", name: "St. Ebbe's Park" },
+      substanceGroup: "non_opiate" as const,
+    };
+    expect(reportCsvFileName("funnel", table!, chosen)).toBe(
+      "funnel-2025-01-01-to-2025-12-31-st-ebbe-s-park-non-opiate.csv",
+    );
+    expect(parse(reportTableCsv(table!, chosen), { bom: true }).slice(0, 4)).toEqual([
+      ["Period: 2025-01-01 to 2025-12-31", "", "", ""],
+      ["Hotspot: St. Ebbe's Park", "", "", ""],
+      ["Substance group: Non opiate", "", "", ""],
+      ["Stage", "Count", "Share of previous stage (%)", "Provisional"],
+    ]);
+    const exact = reportTables("funnel", { ...report, disclosureControl: false });
+    expect(parse(reportTableCsv(exact[0]!), { bom: true }).at(-1)).toEqual([
+      "Sustained (no re-presentation within 182 days)",
+      "0",
+      "0",
+      "yes",
     ]);
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors, HotspotInput, IsoDate, SignInInput, UserInput } from "../src/index.ts";
+import { day, fieldErrors, HotspotInput, SignInInput, UserInput } from "../src/index.ts";
 
 describe("shared validators", () => {
   it("accepts real calendar dates only", () => {
-    expect(IsoDate.safeParse("1988-03-14").success).toBe(true);
-    expect(IsoDate.safeParse("2024-02-29").success).toBe(true);
-    expect(IsoDate.safeParse("2023-02-29").error?.issues[0]?.message).toBe("must be a real calendar date");
-    expect(IsoDate.safeParse("14/03/1988").error?.issues[0]?.message).toBe("must be a date as YYYY-MM-DD");
+    const date = day("date");
+    expect(date.safeParse("1988-03-14").success).toBe(true);
+    expect(date.safeParse("2024-02-29").success).toBe(true);
+    expect(date.safeParse("2023-02-29").error?.issues[0]?.message).toBe("date must be a real calendar date");
+    expect(date.safeParse("14/03/1988").error?.issues[0]?.message).toBe("date must be a date as YYYY-MM-DD");
   });
 
   it("normalises emails so sign-in is case-insensitive", () => {

@@ -1,16 +1,6 @@
 import { auditEvents, type Executor } from "@pathways/db";
+import type { AuditAction } from "@pathways/validators";
 import { actorName, type Ctx } from "./context.ts";
-
-export type AuditAction =
-  | "create"
-  | "read"
-  | "update"
-  | "list"
-  | "merge"
-  | "unmerge"
-  | "export"
-  | "sign_in"
-  | "sign_out";
 
 export interface AuditRecord {
   action: AuditAction;

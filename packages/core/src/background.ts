@@ -31,3 +31,12 @@ export function backgroundLoop(loop: (stopping: AbortSignal) => Promise<void>): 
     },
   };
 }
+
+/**
+ * Lets the event loop run (signal handlers, log writes, timers). PGlite answers on the JavaScript
+ * thread and its promises settle as microtasks, so a loop of statements never lets a SIGTERM handler
+ * in on its own: a fold awaits this between steps, before it looks at its stop signal.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -11,7 +11,6 @@ import {
   queryRows,
   referrals,
   type SQL,
-  type SQLWrapper,
   services,
   sql,
   users,
@@ -24,26 +23,19 @@ import {
   ReassignEpisodeInput,
   type SubstanceGroup,
   type WaitingListInput,
+  waitingThresholdDays,
 } from "@pathways/validators";
+import { actingUser, type OnBehalf, validated } from "./acting.ts";
 import { audit } from "./audit.ts";
-import { addDays, daysBetween, localDay, serviceTimeZone } from "./calendar.ts";
+import { addDays, daysBetween, localDay, localDaySql } from "./calendar.ts";
 import { now, type VerbArgs } from "./context.ts";
-import { Conflict, NotFound, ValidationError } from "./errors.ts";
-import {
-  actingUser,
-  decodeCursor,
-  encodeCursor,
-  loadEpisode,
-  type OnBehalf,
-  referralReference,
-  requireKeyworker,
-  startTopWithinDays,
-  topReviewIntervalDays,
-  validated,
-} from "./pathway-rules.ts";
-import { longWaitDays, referralWait, staleAfterDays } from "./referrals.ts";
-
-const managerRoles = ["treatment_manager"] as const;
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { Conflict, NotYours, ValidationError } from "./errors.ts";
+import { referralReference } from "./referral-reference.ts";
+import { referralWait, staleAfterDays } from "./referrals/status.ts";
+import { verbRoles } from "./rights.ts";
+import { startTopWithinDays, topReviewIntervalDays } from "./rules/pathway-windows.ts";
+import { loadEpisode, requireKeyworker } from "./treatment-records.ts";
 
 /** An instant as ISO-8601 in SQL, so both drivers hand back the same string. */
 function isoInstant(value: SQL): SQL {
@@ -52,7 +44,7 @@ function isoInstant(value: SQL): SQL {
 
 /**
  * The provider's open episodes with what a caseload shows. `next_top_due` follows nextTopDue() in
- * pathway-rules.ts: two weeks after the start until the start TOP, then 182 days after the latest
+ * rules/pathway-windows.ts: two weeks after the start until the start TOP, then 182 days after the latest
  * start or review.
  */
 function openEpisodes(organisationId: string): SQL {
@@ -94,7 +86,7 @@ interface CaseloadRow {
  * Longest in treatment first, a page at a time.
  */
 export async function listCaseload({ ctx, input }: VerbArgs<CaseloadInput & OnBehalf>) {
-  const acting = await actingUser(ctx, managerRoles, input.onBehalfOf);
+  const acting = await actingUser(ctx, verbRoles.treat, input.onBehalfOf);
   const today = localDay(now(ctx));
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
   const conditions: SQL[] = [sql`true`];
@@ -152,7 +144,7 @@ export async function listCaseload({ ctx, input }: VerbArgs<CaseloadInput & OnBe
  * open episodes no keyworker holds.
  */
 export async function listKeyworkers({ ctx, input }: VerbArgs<OnBehalf | undefined>) {
-  const acting = await actingUser(ctx, managerRoles, input?.onBehalfOf);
+  const acting = await actingUser(ctx, verbRoles.treat, input?.onBehalfOf);
   const today = localDay(now(ctx));
   const counts = await queryRows<{
     keyworkerId: string | null;
@@ -184,7 +176,7 @@ export async function listKeyworkers({ ctx, input }: VerbArgs<OnBehalf | undefin
 }
 
 export async function createKeyworker({ ctx, input }: VerbArgs<KeyworkerInput & OnBehalf>) {
-  const acting = await actingUser(ctx, managerRoles, input.onBehalfOf);
+  const acting = await actingUser(ctx, verbRoles.treat, input.onBehalfOf);
   const keyworker = validated(KeyworkerInput, input);
   return ctx.db.transaction(async (tx) => {
     const [same] = await tx
@@ -208,7 +200,7 @@ export async function createKeyworker({ ctx, input }: VerbArgs<KeyworkerInput & 
 
 /** Renames a keyworker, or stops or restarts their caseload; one who still holds episodes cannot stop. */
 export async function updateKeyworker({ ctx, input }: VerbArgs<KeyworkerUpdate & OnBehalf>) {
-  const acting = await actingUser(ctx, managerRoles, input.onBehalfOf);
+  const acting = await actingUser(ctx, verbRoles.treat, input.onBehalfOf);
   const change = validated(KeyworkerUpdate, input);
   return ctx.db.transaction(async (tx) => {
     const [keyworker] = await tx
@@ -216,7 +208,7 @@ export async function updateKeyworker({ ctx, input }: VerbArgs<KeyworkerUpdate &
       .from(keyworkers)
       .where(eq(keyworkers.id, change.keyworkerId));
     if (!keyworker || keyworker.organisationId !== acting.organisationId) {
-      throw new NotFound("keyworker", change.keyworkerId);
+      throw new NotYours("keyworker", change.keyworkerId);
     }
     if (change.active === false) {
       const open = await tx
@@ -243,7 +235,7 @@ export async function updateKeyworker({ ctx, input }: VerbArgs<KeyworkerUpdate &
 
 /** Moves an open episode to another of the provider's keyworkers. */
 export async function reassignEpisode({ ctx, input }: VerbArgs<ReassignEpisodeInput & OnBehalf>) {
-  const acting = await actingUser(ctx, managerRoles, input.onBehalfOf);
+  const acting = await actingUser(ctx, verbRoles.treat, input.onBehalfOf);
   const change = validated(ReassignEpisodeInput, input);
   return ctx.db.transaction(async (tx) => {
     const episode = await loadEpisode(tx, acting, change.episodeId, true);
@@ -265,22 +257,17 @@ export async function reassignEpisode({ ctx, input }: VerbArgs<ReassignEpisodeIn
   });
 }
 
-/** The London calendar day of a timestamp column. */
-function localDayOf(column: SQLWrapper): SQL {
-  return sql`(${column} at time zone ${serviceTimeZone})::date`;
-}
-
 /**
  * The waiting list: referrals to the provider's services not yet started, longest waiting first, with
  * days waiting (over 21 highlighted) and days since the last movement (7 or more is "stale").
  */
 export async function listWaitingList({ ctx, input }: VerbArgs<WaitingListInput & OnBehalf>) {
-  const acting = await actingUser(ctx, managerRoles, input.onBehalfOf);
+  const acting = await actingUser(ctx, verbRoles.treat, input.onBehalfOf);
   const today = localDay(now(ctx));
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
   // Over 21 days waiting: requested before today - 21. Stale: last moved on or before today - 7.
-  const longWait = sql`${localDayOf(referrals.requestedAt)} < ${addDays(today, -longWaitDays)}::date`;
-  const stale = sql`${localDayOf(referrals.statusChangedAt)} <= ${addDays(today, -staleAfterDays)}::date`;
+  const longWait = sql`${localDaySql(referrals.requestedAt)} < ${addDays(today, -waitingThresholdDays)}::date`;
+  const stale = sql`${localDaySql(referrals.statusChangedAt)} <= ${addDays(today, -staleAfterDays)}::date`;
   const base = and(
     eq(services.organisationId, acting.organisationId),
     inArray(referrals.status, [...openReferralStatuses]),

@@ -18,18 +18,10 @@ import {
 } from "@pathways/db";
 import type { ContactInput, PageInput, PersonContactsInput } from "@pathways/validators";
 import { type AuditRecord, audit } from "./audit.ts";
+import { requireHotspot, storeOnce } from "./client-key.ts";
 import { actorName, type Ctx, type SystemActor, type UserActor, type VerbArgs } from "./context.ts";
-import { Conflict, ValidationError } from "./errors.ts";
-import {
-  assertMayReadPerson,
-  currentPerson,
-  insertPerson,
-  loadPerson,
-  parseTimeCursor,
-  personReaderRoles,
-  timeCursor,
-} from "./person-access.ts";
-import { requireRole, requireRoleOrSystem } from "./rights.ts";
+import { currentPerson, insertPerson, parseTimeCursor, personFor, timeCursor } from "./person-access.ts";
+import { requireRole, requireRoleOrSystem, verbRoles } from "./rights.ts";
 
 /** The worker a record is logged for: the signed-in user, or the one a system job (the seed) names. */
 export interface LoggedBy {
@@ -155,7 +147,7 @@ export async function logContact({
   input,
   loggedBy,
 }: VerbArgs<ContactInput> & { loggedBy?: LoggedBy }): Promise<ContactView & { replayed: boolean }> {
-  const actor = requireRoleOrSystem(ctx.actor, ["outreach_worker"]);
+  const actor = requireRoleOrSystem(ctx.actor, verbRoles.logOutreach);
   if (actor.kind === "user" && !input.newPerson) {
     const logged = await logContactInOneStatement(ctx, actor, input);
     if (logged) return logged;
@@ -164,8 +156,9 @@ export async function logContact({
 }
 
 /**
- * Logs a contact step by step in one transaction: a resend, a new person, a merged person, a wrong
- * id, a system job. Exported for the test that holds it equal to the one-statement way.
+ * Logs a contact step by step in one transaction, stored once by its client key (client-key.ts): a
+ * resend, a new person, a merged person, a wrong id, a system job. Exported for the test that holds
+ * it equal to the one-statement way.
  */
 export function logContactInTransaction(
   ctx: Ctx,
@@ -174,91 +167,107 @@ export function logContactInTransaction(
   input: ContactInput,
 ): Promise<ContactView & { replayed: boolean }> {
   return ctx.db.transaction(async (tx) => {
-    // Both lookups in one round trip (postgres.js pipelines them on the transaction's connection);
-    // a resend is answered from the stored contact before the hotspot is checked, as always.
-    const [storedRows, hotspotRows] = await Promise.all([
-      tx.select().from(contacts).where(eq(contacts.clientKey, input.clientKey)),
-      input.hotspotId
-        ? tx
-            .select({ id: hotspots.id, name: hotspots.name })
-            .from(hotspots)
-            .where(eq(hotspots.id, input.hotspotId))
-        : Promise.resolve([]),
-    ]);
-    const stored = storedRows[0] ? await replay(tx, ctx, worker, storedRows[0]) : null;
-    if (stored) return stored;
+    let hotspot: { id: string; name: string } | null = null;
+    let known: Awaited<ReturnType<typeof currentPerson>> | null = null;
+    let logged: ContactView | null = null;
+    return storeOnce({
+      stored: async () =>
+        (await tx.select().from(contacts).where(eq(contacts.clientKey, input.clientKey)))[0],
+      sentByCaller: (row) => row.workerId === worker.userId,
+      usedByAnother:
+        "This contact's client key was already used by another worker; the device must make a new one.",
+      check: async () => {
+        hotspot = await requireHotspot(tx, input.hotspotId);
+        known = input.personId ? await currentPerson(tx, input.personId, "personId") : null;
+      },
+      // The loser of a race inserts nothing (waiting for the winner to commit on PostgreSQL).
+      insert: async () =>
+        (
+          await tx
+            .insert(contacts)
+            .values(contactFields(input, worker, known?.id ?? null))
+            .onConflictDoNothing({ target: contacts.clientKey })
+            .returning()
+        )[0],
+      created: async (inserted) => {
+        logged = await writeContactDetails(tx, ctx, actor, { inserted, input, worker, known, hotspot });
+      },
+      replayed: (stored) => audit(tx, ctx, contactAudit("read", stored)),
+      view: async (row) => (logged?.id === row.id ? logged : (await contactViews(tx, [row]))[0]!),
+    });
+  });
+}
 
-    const hotspot = hotspotRows[0];
-    if (input.hotspotId && !hotspot)
-      throw ValidationError.field("hotspotId", "That hotspot no longer exists; choose another.");
-    const known = input.personId ? await currentPerson(tx, input.personId, "personId") : null;
-
-    // Insert first and let the unique client key decide who wins a race: the loser inserts nothing
-    // (waiting for the winner to commit on PostgreSQL) and returns the winner's contact.
-    const [inserted] = await tx
-      .insert(contacts)
-      .values(contactFields(input, worker, known?.id ?? null))
-      .onConflictDoNothing({ target: contacts.clientKey })
+/**
+ * What a new contact writes besides its row: a new person (the contact then names them), its
+ * interventions, a flag for each safeguarding concern about a known person, and the audit events.
+ * Answers with the contact's view.
+ */
+async function writeContactDetails(
+  tx: Executor,
+  ctx: Ctx,
+  actor: UserActor | SystemActor,
+  written: {
+    inserted: ContactRow;
+    input: ContactInput;
+    worker: LoggedBy;
+    known: { id: string; attributor: string; alias: string | null } | null;
+    hotspot: { id: string; name: string } | null;
+  },
+): Promise<ContactView> {
+  const { inserted, input, worker, hotspot } = written;
+  const trail: AuditRecord[] = [];
+  let contact = inserted;
+  let person = written.known;
+  if (input.newPerson) {
+    person = await insertPerson(tx, ctx, actor, input.newPerson, "newPerson.");
+    const [updated] = await tx
+      .update(contacts)
+      .set({ personId: person.id })
+      .where(eq(contacts.id, inserted.id))
       .returning();
-    if (!inserted) return (await replayOf(tx, ctx, worker, input.clientKey))!;
-
-    const trail: AuditRecord[] = [];
-    let contact = inserted;
-    let person = known;
-    if (input.newPerson) {
-      person = await insertPerson(tx, ctx, actor, input.newPerson, "newPerson.");
-      const [updated] = await tx
-        .update(contacts)
-        .set({ personId: person.id })
-        .where(eq(contacts.id, inserted.id))
-        .returning();
-      contact = updated!;
-    }
-    trail.push(contactAudit("create", contact));
-    if (input.interventions.length) {
-      await tx.insert(contactInterventions).values(
-        input.interventions.map((item) => ({
-          contactId: inserted.id,
-          intervention: item.intervention,
-          quantity: item.quantity ?? null,
-        })),
-      );
-    }
-    const personId = contact.personId;
-    if (personId && input.safeguardingConcerns.length) {
-      const flags = await tx
-        .insert(safeguardingFlags)
-        .values(
-          input.safeguardingConcerns.map((concern) => ({
-            personId,
-            concern,
-            contactId: inserted.id,
-            raisedAt: input.occurredAt,
-            raisedByUserId: worker.userId,
-          })),
-        )
-        .returning({ id: safeguardingFlags.id });
-      for (const flag of flags) {
-        trail.push({ action: "create", entity: "safeguarding_flag", entityId: flag.id, personId });
-      }
-    }
-    await audit(tx, ctx, trail);
-    if (actor.kind !== "user") {
-      const [view] = await contactViews(tx, [contact]);
-      return { ...view!, replayed: false };
-    }
-    // Everything the view names was just written or read in this transaction: no need to read it back.
-    const view = toContactView(contact, {
-      interventions: input.interventions.map((item) => ({
-        contactId: contact.id,
+    contact = updated!;
+  }
+  trail.push(contactAudit("create", contact));
+  if (input.interventions.length) {
+    await tx.insert(contactInterventions).values(
+      input.interventions.map((item) => ({
+        contactId: inserted.id,
         intervention: item.intervention,
         quantity: item.quantity ?? null,
       })),
-      hotspotName: new Map(hotspot ? [[hotspot.id, hotspot.name]] : []),
-      person: new Map(person ? [[person.id, person]] : []),
-      workerName: new Map([[actor.userId, actor.name]]),
-    });
-    return { ...view, replayed: false };
+    );
+  }
+  const personId = contact.personId;
+  if (personId && input.safeguardingConcerns.length) {
+    const flags = await tx
+      .insert(safeguardingFlags)
+      .values(
+        input.safeguardingConcerns.map((concern) => ({
+          personId,
+          concern,
+          contactId: inserted.id,
+          raisedAt: input.occurredAt,
+          raisedByUserId: worker.userId,
+        })),
+      )
+      .returning({ id: safeguardingFlags.id });
+    for (const flag of flags) {
+      trail.push({ action: "create", entity: "safeguarding_flag", entityId: flag.id, personId });
+    }
+  }
+  await audit(tx, ctx, trail);
+  if (actor.kind !== "user") return (await contactViews(tx, [contact]))[0]!;
+  // Everything the view names was just written or read in this transaction: no need to read it back.
+  return toContactView(contact, {
+    interventions: input.interventions.map((item) => ({
+      contactId: contact.id,
+      intervention: item.intervention,
+      quantity: item.quantity ?? null,
+    })),
+    hotspotName: new Map(hotspot ? [[hotspot.id, hotspot.name]] : []),
+    person: new Map(person ? [[person.id, person]] : []),
+    workerName: new Map([[actor.userId, actor.name]]),
   });
 }
 
@@ -386,23 +395,6 @@ export async function logContactInOneStatement(
   return { ...view, replayed: false };
 }
 
-/** The stored contact for a client key, when this worker already sent it; a read, so audited. */
-async function replayOf(tx: Executor, ctx: Ctx, worker: LoggedBy, clientKey: string) {
-  const [stored] = await tx.select().from(contacts).where(eq(contacts.clientKey, clientKey));
-  return stored ? replay(tx, ctx, worker, stored) : null;
-}
-
-async function replay(tx: Executor, ctx: Ctx, worker: LoggedBy, stored: ContactRow) {
-  if (stored.workerId !== worker.userId) {
-    throw new Conflict(
-      "This contact's client key was already used by another worker; the device must make a new one.",
-    );
-  }
-  await audit(tx, ctx, contactAudit("read", stored));
-  const [view] = await contactViews(tx, [stored]);
-  return { ...view!, replayed: true };
-}
-
 /** A page of contacts, newest first, on an open transaction; the caller writes the audit events. */
 export async function contactPage(
   tx: Executor,
@@ -431,7 +423,7 @@ export async function contactPage(
 
 /** "My recent contacts": the signed-in worker's own contacts, newest first. */
 export async function listMyRecentContacts({ ctx, input }: VerbArgs<PageInput>) {
-  const actor = requireRole(ctx.actor, ["outreach_worker"]);
+  const actor = requireRole(ctx.actor, verbRoles.logOutreach);
   return ctx.db.transaction(async (tx) => {
     const page = await contactPage(tx, { workerId: actor.userId, cursor: input.cursor, limit: input.limit });
     await audit(
@@ -445,10 +437,9 @@ export async function listMyRecentContacts({ ctx, input }: VerbArgs<PageInput>) 
 
 /** A person's contacts, newest first: the person page's "more contacts". */
 export async function listPersonContacts({ ctx, input }: VerbArgs<PersonContactsInput>) {
-  const actor = requireRole(ctx.actor, personReaderRoles);
+  const actor = requireRole(ctx.actor, verbRoles.readPeople);
   return ctx.db.transaction(async (tx) => {
-    const person = await loadPerson(tx, input.personId);
-    await assertMayReadPerson(tx, actor, person);
+    const person = await personFor(tx, actor, input.personId);
     const page = await contactPage(tx, { personId: person.id, cursor: input.cursor, limit: input.limit });
     await audit(
       tx,

@@ -33,8 +33,15 @@ export interface Ctx {
   actor: Actor;
   /** Carried into audit events so a log line and an audit row can be matched. */
   requestId?: string;
+  /** The address an HTTP request came from, whoever sent it: limits that count by address use it. */
+  address?: string;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
+  /**
+   * Keys the cell key perturbation of commissioner figures (docs/DISCLOSURE.md): configuration, never
+   * in a response or a log. A commissioner report without it refuses to answer.
+   */
+  disclosureSecret?: string;
 }
 
 /** Every business verb takes its context and its (already parsed) input the same way. */
@@ -45,6 +52,11 @@ export interface VerbArgs<I> {
 
 export function now(ctx: Ctx): Date {
   return ctx.now ? ctx.now() : new Date();
+}
+
+/** Where the request came from: a public caller's address, or a signed-in user's request address. */
+export function requestAddress(ctx: Ctx): string | undefined {
+  return ctx.actor.kind === "public" ? ctx.actor.address : ctx.address;
 }
 
 export function actorName(actor: Actor): string {

@@ -20,6 +20,17 @@ export class NotFound extends PathwaysError {
   }
 }
 
+/**
+ * A record that does not exist and one the actor may not see answer alike, so a refusal says nothing
+ * about the record: not whose it is, not who it is about, not even that it exists.
+ */
+export class NotYours extends NotFound {
+  constructor(entity: string, id: string) {
+    super(entity, id);
+    this.message = `No ${entity} ${id} was found, or it is not yours to see.`;
+  }
+}
+
 export class Forbidden extends PathwaysError {
   readonly kind = "forbidden";
 }

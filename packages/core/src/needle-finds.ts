@@ -1,10 +1,10 @@
 import { and, desc, type Executor, eq, hotspots, needleFinds, type SQL, sql } from "@pathways/db";
 import type { NeedleFindInput, PageInput } from "@pathways/validators";
+import { requireHotspot, storeOnce } from "./client-key.ts";
 import { type LoggedBy, workerOf } from "./contacts.ts";
 import type { VerbArgs } from "./context.ts";
-import { Conflict, ValidationError } from "./errors.ts";
 import { parseTimeCursor, timeCursor } from "./person-access.ts";
-import { requireRole, requireRoleOrSystem } from "./rights.ts";
+import { requireRole, requireRoleOrSystem, verbRoles } from "./rights.ts";
 
 type NeedleFindRow = typeof needleFinds.$inferSelect;
 
@@ -35,54 +35,42 @@ export async function logNeedleFind({
   input,
   loggedBy,
 }: VerbArgs<NeedleFindInput> & { loggedBy?: LoggedBy }) {
-  const actor = requireRoleOrSystem(ctx.actor, ["outreach_worker"]);
+  const actor = requireRoleOrSystem(ctx.actor, verbRoles.logOutreach);
   const worker = workerOf(actor, loggedBy);
-  return ctx.db.transaction(async (tx) => {
-    const replay = async () => {
-      const [stored] = await tx.select().from(needleFinds).where(eq(needleFinds.clientKey, input.clientKey));
-      if (!stored) return null;
-      if (stored.collectedByUserId !== worker.userId) {
-        throw new Conflict(
-          "This needle find's client key was already used by another worker; the device must make a new one.",
-        );
-      }
-      const [view] = await needleFindViews(tx, [stored]);
-      return { ...view!, replayed: true };
-    };
-    const stored = await replay();
-    if (stored) return stored;
-    if (input.hotspotId) {
-      const [hotspot] = await tx
-        .select({ id: hotspots.id })
-        .from(hotspots)
-        .where(eq(hotspots.id, input.hotspotId));
-      if (!hotspot)
-        throw ValidationError.field("hotspotId", "That hotspot no longer exists; choose another.");
-    }
-    const [inserted] = await tx
-      .insert(needleFinds)
-      .values({
-        clientKey: input.clientKey,
-        foundAt: input.foundAt,
-        hotspotId: input.hotspotId ?? null,
-        location: input.location ?? null,
-        lat: input.lat ?? null,
-        lng: input.lng ?? null,
-        count: input.count,
-        collectedByUserId: worker.userId,
-        organisationId: worker.organisationId,
-      })
-      .onConflictDoNothing({ target: needleFinds.clientKey })
-      .returning();
-    if (!inserted) return (await replay())!;
-    const [view] = await needleFindViews(tx, [inserted]);
-    return { ...view!, replayed: false };
-  });
+  return ctx.db.transaction(async (tx) =>
+    storeOnce({
+      stored: async () =>
+        (await tx.select().from(needleFinds).where(eq(needleFinds.clientKey, input.clientKey)))[0],
+      sentByCaller: (row) => row.collectedByUserId === worker.userId,
+      usedByAnother:
+        "This needle find's client key was already used by another worker; the device must make a new one.",
+      check: () => requireHotspot(tx, input.hotspotId),
+      insert: async () =>
+        (
+          await tx
+            .insert(needleFinds)
+            .values({
+              clientKey: input.clientKey,
+              foundAt: input.foundAt,
+              hotspotId: input.hotspotId ?? null,
+              location: input.location ?? null,
+              lat: input.lat ?? null,
+              lng: input.lng ?? null,
+              count: input.count,
+              collectedByUserId: worker.userId,
+              organisationId: worker.organisationId,
+            })
+            .onConflictDoNothing({ target: needleFinds.clientKey })
+            .returning()
+        )[0],
+      view: async (row) => (await needleFindViews(tx, [row]))[0]!,
+    }),
+  );
 }
 
 /** The signed-in worker's own needle finds, newest first. */
 export async function listMyNeedleFinds({ ctx, input }: VerbArgs<PageInput>) {
-  const actor = requireRole(ctx.actor, ["outreach_worker"]);
+  const actor = requireRole(ctx.actor, verbRoles.logOutreach);
   const conditions: SQL[] = [eq(needleFinds.collectedByUserId, actor.userId)];
   if (input.cursor) {
     const { at, id } = parseTimeCursor(input.cursor);

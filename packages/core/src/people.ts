@@ -22,6 +22,7 @@ import {
   safeguardingFlags,
   services,
   sql,
+  users,
 } from "@pathways/db";
 import {
   type AttributorInput,
@@ -34,36 +35,59 @@ import {
   type ResolveSafeguardingFlagInput,
   type UndoMergeInput,
 } from "@pathways/validators";
+import type { OnBehalf } from "./acting.ts";
 import { type AuditRecord, audit } from "./audit.ts";
 import { addDays, localDay } from "./calendar.ts";
 import { contactPage } from "./contacts.ts";
 import { now, type SystemActor, type UserActor, type VerbArgs } from "./context.ts";
-import { Conflict, InvalidTransition, NotFound, ValidationError } from "./errors.ts";
+import { Conflict, InvalidTransition, NotYours, ValidationError } from "./errors.ts";
 import {
-  assertMayReadPerson,
   insertPerson,
-  loadPerson,
   oncePerRecord,
   type Person,
-  personReaderRoles,
+  personFor,
   personView,
+  refuseMerged,
   seesFullName,
   visiblePeople,
 } from "./person-access.ts";
-import { requireRole, requireRoleOrSystem } from "./rights.ts";
+import { safeguardingFlagFor, visibleEpisodes } from "./record-access.ts";
+import { requireRole, requireRoleOrSystem, verbRoles } from "./rights.ts";
 
 function userIdOf(actor: UserActor | SystemActor): string | null {
   return actor.kind === "user" ? actor.userId : null;
 }
 
-/** Who may add a person: outreach workers meet them, treatment managers take self-referrals. */
-const personWriterRoles = ["outreach_worker", "treatment_manager"] as const;
-/** Who may merge duplicates and undo a merge. */
-const mergerRoles = ["outreach_worker", "admin"] as const;
+/**
+ * Adds a person. A system job (the seed) may name the user it records them for, so a provider's
+ * walk-in is that provider's client from the start, as when its treatment manager adds them.
+ */
+export async function createPerson({ ctx, input }: VerbArgs<PersonInput & OnBehalf>) {
+  const signedIn = requireRoleOrSystem(ctx.actor, verbRoles.writePeople);
+  const { onBehalfOf, ...person } = input;
+  return ctx.db.transaction(async (tx) => {
+    const actor = signedIn.kind === "system" && onBehalfOf ? await recordingUser(tx, onBehalfOf) : signedIn;
+    return personView(await insertPerson(tx, ctx, actor, person), actor);
+  });
+}
 
-export async function createPerson({ ctx, input }: VerbArgs<PersonInput>) {
-  const actor = requireRoleOrSystem(ctx.actor, personWriterRoles);
-  return ctx.db.transaction(async (tx) => personView(await insertPerson(tx, ctx, actor, input), actor));
+/** The user a system job records a person for, as the verbs see a signed-in user. */
+async function recordingUser(tx: Executor, userId: string): Promise<UserActor> {
+  const [user] = await tx
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      organisationId: organisations.id,
+      organisationName: organisations.name,
+      organisationKind: organisations.kind,
+    })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(users.id, userId));
+  if (!user) throw new NotYours("user", userId);
+  return requireRole({ kind: "user", sessionId: null, ...user }, verbRoles.writePeople);
 }
 
 /** The latest contact and open safeguarding flags of each listed person, for telling people apart. */
@@ -92,7 +116,8 @@ async function withActivity(tx: Executor, actor: UserActor, rows: Person[]) {
   }));
 }
 
-function likePattern(text: string): string {
+/** `text` matched literally inside a LIKE pattern. */
+export function likePattern(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
@@ -102,7 +127,7 @@ function likePattern(text: string): string {
  * left out (their survivor is found instead).
  */
 export async function findPeople({ ctx, input }: VerbArgs<FindPeopleInput>) {
-  const actor = requireRole(ctx.actor, personReaderRoles);
+  const actor = requireRole(ctx.actor, verbRoles.readPeople);
   const query = input.query.trim();
   const attributorStart = query.toUpperCase().replace(/[\s/.]+/g, "-");
   const postcodeStart = query.toUpperCase().replace(/\s+/g, " ");
@@ -155,7 +180,7 @@ export type DuplicateReason = "same_attributor" | "sex_unknown" | "date_of_birth
  * same initials with a date of birth at most a day apart and the same sex, or either sex unknown.
  */
 export async function likelyDuplicates({ ctx, input }: VerbArgs<AttributorInput>) {
-  const actor = requireRole(ctx.actor, personReaderRoles);
+  const actor = requireRole(ctx.actor, verbRoles.readPeople);
   const sameSex =
     input.sex === "unknown" ? undefined : or(eq(people.sex, input.sex), eq(people.sex, "unknown"));
   return ctx.db.transaction(async (tx) => {
@@ -199,10 +224,9 @@ export async function likelyDuplicates({ ctx, input }: VerbArgs<AttributorInput>
  * and dates only, never clinical detail), merge history and the first page of contacts.
  */
 export async function getPerson({ ctx, input }: VerbArgs<PersonIdInput>) {
-  const actor = requireRole(ctx.actor, personReaderRoles);
+  const actor = requireRole(ctx.actor, verbRoles.readPeople);
   return ctx.db.transaction(async (tx) => {
-    const person = await loadPerson(tx, input.id);
-    await assertMayReadPerson(tx, actor, person);
+    const person = await personFor(tx, actor, input.id);
     const trail: AuditRecord[] = [
       { action: "read", entity: "person", entityId: person.id, personId: person.id },
     ];
@@ -250,12 +274,30 @@ export async function getPerson({ ctx, input }: VerbArgs<PersonIdInput>) {
       trail.push({ action: "list", entity: "referral", entityId: referral.id, personId: person.id });
     }
 
+    // The reader's own provider's episodes only (record-access.ts): nobody else sees any.
+    const episodeRows = await tx
+      .select({
+        id: episodes.id,
+        substanceGroup: episodes.substanceGroup,
+        startedOn: episodes.startedOn,
+        dischargedOn: episodes.dischargedOn,
+        dischargeReason: episodes.dischargeReason,
+      })
+      .from(episodes)
+      .where(and(eq(episodes.personId, person.id), visibleEpisodes(actor)))
+      .orderBy(desc(episodes.startedOn), desc(episodes.id));
+    for (const episode of episodeRows) {
+      trail.push({ action: "list", entity: "episode", entityId: episode.id, personId: person.id });
+    }
+
     const merges = await mergeHistory(tx, person.id);
     for (const merge of merges) {
       const other = merge.survivorId === person.id ? merge.mergedId : merge.survivorId;
       trail.push({ action: "list", entity: "person", entityId: other, personId: other });
     }
-    const mergedInto = person.mergedIntoId ? await loadPerson(tx, person.mergedIntoId) : null;
+    const [mergedInto] = person.mergedIntoId
+      ? await tx.select().from(people).where(eq(people.id, person.mergedIntoId))
+      : [];
     if (mergedInto) {
       trail.push({ action: "list", entity: "person", entityId: mergedInto.id, personId: mergedInto.id });
     }
@@ -272,6 +314,7 @@ export async function getPerson({ ctx, input }: VerbArgs<PersonIdInput>) {
       consents: consentRows,
       openSafeguardingFlags: flags,
       referrals: referralRows,
+      episodes: episodeRows,
       merges,
       contacts: firstContacts,
     };
@@ -311,15 +354,10 @@ async function mergeHistory(tx: Executor, personId: string) {
 }
 
 export async function recordConsent({ ctx, input }: VerbArgs<ConsentInput>) {
-  const actor = requireRoleOrSystem(ctx.actor, personWriterRoles);
+  const actor = requireRoleOrSystem(ctx.actor, verbRoles.writePeople);
   return ctx.db.transaction(async (tx) => {
-    const person = await loadPerson(tx, input.personId);
-    await assertMayReadPerson(tx, actor, person);
-    if (person.mergedIntoId) {
-      throw new Conflict(
-        `${person.attributor} was merged into another person; record consent on them instead.`,
-      );
-    }
+    const person = await personFor(tx, actor, input.personId);
+    refuseMerged(person, "record consent");
     const [consent] = await tx
       .insert(consents)
       .values({
@@ -353,17 +391,17 @@ const movable = [
  * consent and safeguarding flag moves, and `person_merges.moved` records exactly which, for undo.
  */
 export async function mergePeople({ ctx, input }: VerbArgs<MergePeopleInput>) {
-  const actor = requireRoleOrSystem(ctx.actor, mergerRoles);
+  const actor = requireRoleOrSystem(ctx.actor, verbRoles.mergePeople);
   return ctx.db.transaction(async (tx) => {
     // Locked in id order, so two merges of the same pair cannot deadlock.
     const [first, second] = [input.survivorId, input.mergedId].sort();
     const locked = new Map<string, Person>();
-    for (const id of [first!, second!]) locked.set(id, await loadPerson(tx, id, { lock: true }));
+    for (const id of [first!, second!]) locked.set(id, await personFor(tx, actor, id, { lock: true }));
     const survivor = locked.get(input.survivorId)!;
     const merged = locked.get(input.mergedId)!;
     for (const person of [survivor, merged]) {
       if (person.mergedIntoId) {
-        const into = await loadPerson(tx, person.mergedIntoId);
+        const into = await personFor(tx, actor, person.mergedIntoId);
         throw new Conflict(
           `${person.attributor} was already merged into ${into.attributor}; merge with ${into.attributor} instead.`,
         );
@@ -407,23 +445,24 @@ export async function mergePeople({ ctx, input }: VerbArgs<MergePeopleInput>) {
 
 /** Undoes a merge: the merged person comes back with exactly the records the merge moved. */
 export async function undoMerge({ ctx, input }: VerbArgs<UndoMergeInput>) {
-  const actor = requireRoleOrSystem(ctx.actor, mergerRoles);
+  const actor = requireRoleOrSystem(ctx.actor, verbRoles.mergePeople);
   return ctx.db.transaction(async (tx) => {
     const [merge] = await tx
       .select()
       .from(personMerges)
       .where(eq(personMerges.id, input.mergeId))
       .for("update");
-    if (!merge) throw new NotFound("merge", input.mergeId);
-    const survivor = await loadPerson(tx, merge.survivorId, { lock: true });
-    const merged = await loadPerson(tx, merge.mergedId, { lock: true });
+    if (!merge) throw new NotYours("merge", input.mergeId);
+    // A merge is its two people's record: whoever may write both may undo it.
+    const survivor = await personFor(tx, actor, merge.survivorId, { lock: true });
+    const merged = await personFor(tx, actor, merge.mergedId, { lock: true });
     if (merge.undoneAt) {
       throw new InvalidTransition(
         `The merge of ${merged.attributor} into ${survivor.attributor} was already undone on ${localDay(merge.undoneAt)}.`,
       );
     }
     if (survivor.mergedIntoId) {
-      const into = await loadPerson(tx, survivor.mergedIntoId);
+      const into = await personFor(tx, actor, survivor.mergedIntoId);
       throw new Conflict(
         `${survivor.attributor} has since been merged into ${into.attributor}; undo that merge first.`,
       );
@@ -457,16 +496,9 @@ export async function undoMerge({ ctx, input }: VerbArgs<UndoMergeInput>) {
 }
 
 export async function resolveSafeguardingFlag({ ctx, input }: VerbArgs<ResolveSafeguardingFlagInput>) {
-  const actor = requireRoleOrSystem(ctx.actor, personWriterRoles);
+  const actor = requireRoleOrSystem(ctx.actor, verbRoles.writePeople);
   return ctx.db.transaction(async (tx) => {
-    const [flag] = await tx
-      .select()
-      .from(safeguardingFlags)
-      .where(eq(safeguardingFlags.id, input.flagId))
-      .for("update");
-    if (!flag) throw new NotFound("safeguarding flag", input.flagId);
-    const person = await loadPerson(tx, flag.personId);
-    await assertMayReadPerson(tx, actor, person);
+    const flag = await safeguardingFlagFor(tx, actor, input.flagId, { lock: true });
     if (flag.resolvedAt) {
       throw new InvalidTransition(
         `This ${flag.concern.replaceAll("_", " ")} flag was already resolved on ${localDay(flag.resolvedAt)}.`,

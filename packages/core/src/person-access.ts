@@ -3,16 +3,23 @@ import { attributorOf, type PersonInput } from "@pathways/validators";
 import type { Role } from "@pathways/validators/codes";
 import { type AuditRecord, audit } from "./audit.ts";
 import { type Ctx, now, type SystemActor, type UserActor } from "./context.ts";
-import { Forbidden, NotFound, ValidationError } from "./errors.ts";
-
-/** Roles that read person-level records (commissioners never do). */
-export const personReaderRoles = ["outreach_worker", "treatment_manager", "admin"] as const satisfies Role[];
+import { Conflict, NotFound, NotYours, ValidationError } from "./errors.ts";
 
 export type Person = typeof people.$inferSelect;
 
 /**
- * Treatment managers see their own provider's clients only: people referred to one of its services,
- * with an episode there, or recorded by it. Outreach workers and admins see everyone.
+ * Whoever a record rule is asked about: a signed-in user, the user a system job acts for (both carry a
+ * role and an organisation), or Pathways itself (seed, import), which may touch every record.
+ */
+export type Accessor = SystemActor | { kind?: "user"; role: Role; organisationId: string; userId: string };
+
+export function isSystem(actor: Accessor): actor is SystemActor {
+  return "kind" in actor && actor.kind === "system";
+}
+
+/**
+ * A treatment provider's clients: people referred to one of its services, with an episode there, or
+ * recorded by it. A treatment manager reads and writes these people only.
  */
 export function clientOf(organisationId: string): SQL {
   return sql`(${people.createdByOrganisationId} = ${organisationId}
@@ -22,25 +29,49 @@ export function clientOf(organisationId: string): SQL {
       where ${episodes.personId} = ${people.id} and ${episodes.providerOrganisationId} = ${organisationId}))`;
 }
 
-/** The condition a list of people is filtered by for this actor, or undefined when they see everyone. */
-export function visiblePeople(actor: UserActor | SystemActor): SQL | undefined {
-  return actor.kind === "user" && actor.role === "treatment_manager"
-    ? clientOf(actor.organisationId)
-    : undefined;
+/**
+ * THE PERSON RULE, as a condition on `people`: who may read a person, and write one (record consent,
+ * resolve a flag, refer, start an episode, merge) where their role may write at all (rights.ts).
+ * Outreach workers and admins: everyone (the partnership's street register is shared, so duplicates
+ * are found). Treatment managers: their own provider's clients. Commissioners: no one.
+ * Undefined means no restriction.
+ */
+export function visiblePeople(actor: Accessor): SQL | undefined {
+  if (isSystem(actor)) return undefined;
+  switch (actor.role) {
+    case "outreach_worker":
+    case "admin":
+      return undefined;
+    case "treatment_manager":
+      return clientOf(actor.organisationId);
+    case "commissioner":
+      return sql`false`;
+  }
 }
 
-/** Refuses a treatment manager a person who is not their provider's client. */
-export async function assertMayReadPerson(tx: Executor, actor: UserActor | SystemActor, person: Person) {
-  const condition = visiblePeople(actor);
-  if (!condition || actor.kind !== "user") return;
-  const [row] = await tx
-    .select({ id: people.id })
+/**
+ * The person, when the actor may see them; otherwise refused exactly as a person who does not exist,
+ * so a refusal names no one (not their attributor, not who holds them).
+ */
+export async function personFor(
+  tx: Executor,
+  actor: Accessor,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Person> {
+  const query = tx
+    .select()
     .from(people)
-    .where(and(eq(people.id, person.id), clientOf(actor.organisationId)));
-  if (!row) {
-    throw new Forbidden(
-      `${person.attributor} is not a client of ${actor.organisationName}; treatment managers see their own provider's clients only.`,
-    );
+    .where(and(eq(people.id, id), visiblePeople(actor)));
+  const [person] = options.lock ? await query.for("update") : await query;
+  if (!person) throw new NotYours("person", id);
+  return person;
+}
+
+/** A person whose record was merged into another takes no new records: they go on the survivor. */
+export function refuseMerged(person: Pick<Person, "attributor" | "mergedIntoId">, what: string): void {
+  if (person.mergedIntoId) {
+    throw new Conflict(`${person.attributor} was merged into another person; ${what} on them instead.`);
   }
 }
 
@@ -50,17 +81,6 @@ export function seesFullName(actor: UserActor | SystemActor): boolean {
     actor.kind === "system" ||
     (actor.role === "treatment_manager" && actor.organisationKind === "treatment_provider")
   );
-}
-
-export async function loadPerson(
-  tx: Executor,
-  id: string,
-  options: { lock?: boolean } = {},
-): Promise<Person> {
-  const query = tx.select().from(people).where(eq(people.id, id));
-  const [person] = options.lock ? await query.for("update") : await query;
-  if (!person) throw new NotFound("person", id);
-  return person;
 }
 
 /**
@@ -109,22 +129,8 @@ export function oncePerRecord(records: AuditRecord[]): AuditRecord[] {
   return [...seen.values()];
 }
 
-/** Keyset cursor over (time, id), newest first: opaque to clients, checked when it comes back. */
-export function timeCursor(at: Date, id: string): string {
-  return `${at.toISOString()}_${id}`;
-}
-
-export function parseTimeCursor(cursor: string): { at: string; id: string } {
-  const match =
-    /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
-      cursor,
-    );
-  const at = match ? new Date(match[1]!) : null;
-  if (!match || !at || Number.isNaN(at.getTime()) || at.toISOString() !== match[1]) {
-    throw ValidationError.field("cursor", "cursor is not valid; start again from the first page");
-  }
-  return { at: match[1]!, id: match[2]! };
-}
+/** Keyset cursor over (time, id), newest first: the one cursor (cursor.ts), under the names its callers use. */
+export { decodeCursor as parseTimeCursor, encodeCursor as timeCursor } from "./cursor.ts";
 
 /**
  * Adds a person on an open transaction (logContact uses it to add the person met with the contact).

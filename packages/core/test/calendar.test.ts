@@ -1,23 +1,37 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { queryRows, sql } from "@pathways/db";
+import { describeDb } from "@pathways/vitest-config";
 import { describe, expect, it } from "vitest";
-import { addDays, daysBetween, isWithinDaysAfter, localDay } from "../src/calendar.ts";
+import { localDay, localDaySql, serviceTimeZone } from "../src/calendar.ts";
 
-describe("calendar days in Europe/London", () => {
-  it("takes the local day, not the UTC one, across daylight saving", () => {
-    expect(localDay(new Date("2026-06-30T23:30:00Z"))).toBe("2026-07-01");
-    expect(localDay(new Date("2026-01-31T23:30:00Z"))).toBe("2026-01-31");
-    expect(localDay(new Date("2026-03-29T00:30:00Z"))).toBe("2026-03-29");
+describeDb("the service's calendar in SQL", (use) => {
+  it("gives the same local day as localDay, across the clock changes", async () => {
+    const instants = [
+      "2026-06-30T23:30:00Z",
+      "2026-01-31T23:30:00Z",
+      "2026-03-29T00:30:00Z",
+      "2026-03-29T01:30:00Z",
+      "2026-10-25T00:30:00Z",
+      "2026-10-25T23:30:00Z",
+    ];
+    const rows = await queryRows<{ day: string }>(
+      use().db,
+      sql`select ${localDaySql(sql`t.at`)}::text as day
+        from unnest(${`{${instants.join(",")}}`}::timestamptz[]) with ordinality as t(at, n) order by t.n`,
+    );
+    expect(rows.map((row) => row.day)).toEqual(instants.map((at) => localDay(new Date(at))));
   });
+});
 
-  it("counts whole days, across month and leap-year ends", () => {
-    expect(daysBetween("2026-01-01", "2026-01-22")).toBe(21);
-    expect(daysBetween("2024-02-28", "2024-03-01")).toBe(2);
-    expect(daysBetween("2026-03-01", "2026-02-28")).toBe(-1);
-    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
-  });
-
-  it("reads 'within N days after D' as D < day <= D + N", () => {
-    expect(isWithinDaysAfter("2026-01-01", "2026-01-01", 182)).toBe(false);
-    expect(isWithinDaysAfter("2026-07-02", "2026-01-01", 182)).toBe(true);
-    expect(isWithinDaysAfter("2026-07-03", "2026-01-01", 182)).toBe(false);
+describe("the migrations' time zone", () => {
+  it("is the service's time zone wherever a migration turns a time into a day", () => {
+    const folder = new URL("../../db/drizzle/", import.meta.url);
+    const zones = new Set<string>();
+    for (const name of readdirSync(folder).filter((file) => file.endsWith(".sql"))) {
+      const text = readFileSync(new URL(name, folder), "utf8");
+      for (const match of text.matchAll(/at time zone '([^']+)'/gi)) zones.add(match[1]!);
+    }
+    expect(zones.size).toBeGreaterThan(0);
+    expect([...zones]).toEqual([serviceTimeZone]);
   });
 });

@@ -16,7 +16,7 @@ import {
   startOutboxWorker,
 } from "../src/community/outbox.ts";
 import { submitCommunityReport } from "../src/community/reports.ts";
-import { acknowledgeCommunityReport, retryCommunityReportUpdate } from "../src/community/triage.ts";
+import { acknowledgeCommunityReport, retryCommunityReportUpdate } from "../src/community/triage/index.ts";
 import type { Ctx } from "../src/context.ts";
 import { Conflict, Forbidden } from "../src/errors.ts";
 import { deleteOutbox, outboxOf, reportIdOf, reportInput, staffCtx, testClock } from "./community-helpers.ts";

@@ -11,10 +11,17 @@ import {
   recordTopReview,
   scheduleAppointment,
   startEpisode,
-} from "../src/episodes.ts";
-import { Conflict, Forbidden, InvalidTransition, ValidationError } from "../src/errors.ts";
-import { createReferral, moveReferral } from "../src/referrals.ts";
-import { addPerson, auditOf, makePathwayWorld, type PathwayWorld, topInput } from "./pathway-fixtures.ts";
+} from "../src/episodes/index.ts";
+import { Conflict, Forbidden, InvalidTransition, NotYours, ValidationError } from "../src/errors.ts";
+import { createReferral, moveReferral } from "../src/referrals/index.ts";
+import {
+  addContact,
+  addPerson,
+  auditOf,
+  makePathwayWorld,
+  type PathwayWorld,
+  topInput,
+} from "./pathway-fixtures.ts";
 
 /** A self-referred person's open episode, started on `startedOn`. */
 async function openEpisode(
@@ -22,7 +29,9 @@ async function openEpisode(
   substanceGroup: SubstanceGroup = "opiate",
   startedOn = "2026-01-05",
 ) {
-  const person = await addPerson(world.ctxOf("admin").db);
+  const person = await addPerson(world.ctxOf("admin").db, {
+    clientOf: world.actors.treatment_manager.organisationId,
+  });
   const episode = await startEpisode({
     ctx: world.ctx("treatment_manager"),
     input: { personId: person.id, substanceGroup, startedOn, keyworkerId: world.keyworkerIds[0] },
@@ -212,7 +221,7 @@ describeDb("treatment episodes", (use) => {
         ctx: other.ctxOf("treatment_manager"),
         input: { referralId: referral.id, substanceGroup: "opiate", startedOn: "2026-01-05" },
       }),
-    ).rejects.toBeInstanceOf(Forbidden);
+    ).rejects.toThrow(new NotYours("referral", referral.id));
     await expect(start("2026-01-04")).rejects.toMatchObject({
       fields: {
         startedOn: [`start date cannot be before referral ${referral.reference} was requested (2026-01-05)`],
@@ -360,6 +369,26 @@ describeDb("treatment episodes", (use) => {
       input: { episodeId: cannabis.id, dischargedOn: "2026-03-01", reason: "completed_occasional_user" },
     });
     expect(occasional.successfulDischarge).toBe(true);
+
+    // Crack seen on a street contact before the discharge makes them a crack user too.
+    const seenWithCrack = await openEpisode(world, "non_opiate");
+    await addContact(world, seenWithCrack.person.id, new Date("2026-02-10T21:00:00Z"));
+    await expect(
+      discharge({
+        ctx,
+        input: {
+          episodeId: seenWithCrack.id,
+          dischargedOn: "2026-03-01",
+          reason: "completed_occasional_user",
+        },
+      }),
+    ).rejects.toMatchObject({
+      fields: {
+        reason: [
+          "`completed_occasional_user` is not valid for opiate or crack users, and crack use is recorded on their contacts.",
+        ],
+      },
+    });
   });
 
   it("ends open interventions and cancels appointments still to come at discharge", async () => {
@@ -481,7 +510,7 @@ describeDb("treatment episodes", (use) => {
     const other = await makeWorld(use().db);
     await expect(
       getEpisode({ ctx: other.ctxOf("treatment_manager"), input: { episodeId: episode.id } }),
-    ).rejects.toBeInstanceOf(Forbidden);
+    ).rejects.toThrow(new NotYours("episode", episode.id));
     for (const role of ["outreach_worker", "admin", "commissioner"] as const) {
       await expect(
         getEpisode({ ctx: world.ctx(role), input: { episodeId: episode.id } }),

@@ -5,17 +5,25 @@ import { audit } from "../src/audit.ts";
 import { searchAuditLog } from "../src/audit-log.ts";
 import { Conflict, Unauthenticated } from "../src/errors.ts";
 import { hashPassword } from "../src/passwords.ts";
-import { resolveSession, signIn } from "../src/sessions.ts";
+import { resolveSession } from "../src/sessions.ts";
+import { signIn } from "../src/sign-in.ts";
 import { generatePassword, resetPassword, setUserDisabled } from "../src/users.ts";
 
 const settings = { secret: "test-secret-test-secret-test-secret-0123", idleMinutes: 30 };
 const password = "correct horse battery staple";
 
+/** Signs in a user who needs no second factor, straight to a session. */
+async function signedIn(args: Parameters<typeof signIn>[0]) {
+  const result = await signIn(args);
+  if (result.step !== "signed_in") throw new Error("expected a session, not a second-factor challenge");
+  return result;
+}
+
 describeDb("users, sessions and the audit log", (use) => {
   it("ends a session that has been idle longer than the limit, and keeps a busy one", async () => {
     const world = await makeWorld(use().db, { passwordHash: await hashPassword(password) });
     const start = new Date("2026-11-23T09:00:00Z");
-    const { token } = await signIn({
+    const { token } = await signedIn({
       ctx: { ...world.publicCtx, now: () => start },
       input: { email: world.actors.admin.email, password },
       settings,
@@ -32,7 +40,7 @@ describeDb("users, sessions and the audit log", (use) => {
   it("disabling a user ends their sessions and refuses their sign-in; enabling lets them back", async () => {
     const world = await makeWorld(use().db, { passwordHash: await hashPassword(password) });
     const email = world.actors.outreach_worker.email;
-    const { token } = await signIn({ ctx: world.publicCtx, input: { email, password }, settings });
+    const { token } = await signedIn({ ctx: world.publicCtx, input: { email, password }, settings });
     const userId = world.actors.outreach_worker.userId;
     await setUserDisabled({ ctx: world.ctxOf("admin"), input: { userId, disabled: true } });
     expect(await resolveSession(use().db, token, settings)).toBeNull();
@@ -60,7 +68,7 @@ describeDb("users, sessions and the audit log", (use) => {
   it("resets a password: the old one stops working and old sessions end", async () => {
     const world = await makeWorld(use().db, { passwordHash: await hashPassword(password) });
     const email = world.actors.treatment_manager.email;
-    const { token } = await signIn({ ctx: world.publicCtx, input: { email, password }, settings });
+    const { token } = await signedIn({ ctx: world.publicCtx, input: { email, password }, settings });
     const result = await resetPassword({
       ctx: world.ctxOf("admin"),
       input: { userId: world.actors.treatment_manager.userId },
@@ -109,33 +117,39 @@ describeDb("users, sessions and the audit log", (use) => {
         personId: personA,
       });
     const admin = world.ctxOf("admin");
-    const byPerson = await searchAuditLog({ ctx: admin, input: { personId: personA, limit: 50 } });
+    const byPerson = await searchAuditLog({
+      ctx: admin,
+      input: { personId: personA, limit: 50, sort: "newest", page: 1 },
+    });
     expect(byPerson.events.map((e) => e.personId)).toEqual([personA, personA, personA]);
     const byUser = await searchAuditLog({
       ctx: admin,
-      input: { userId: world.actors.treatment_manager.userId, limit: 50 },
+      input: { userId: world.actors.treatment_manager.userId, limit: 50, sort: "newest", page: 1 },
     });
     expect(byUser.events).toHaveLength(1);
     const onFirstJuly = await searchAuditLog({
       ctx: admin,
-      input: { personId: personA, from: "2026-07-01", to: "2026-07-01", limit: 50 },
+      input: { personId: personA, from: "2026-07-01", to: "2026-07-01", limit: 50, sort: "newest", page: 1 },
     });
     expect(onFirstJuly.events.map((e) => e.actorName)).toEqual(["late"]);
     const onThirtiethJune = await searchAuditLog({
       ctx: admin,
-      input: { personId: personA, from: "2026-06-30", to: "2026-06-30", limit: 50 },
+      input: { personId: personA, from: "2026-06-30", to: "2026-06-30", limit: 50, sort: "newest", page: 1 },
     });
     expect(onThirtiethJune.events).toEqual([]);
 
-    const first = await searchAuditLog({ ctx: admin, input: { personId: personA, limit: 2 } });
+    const first = await searchAuditLog({
+      ctx: admin,
+      input: { personId: personA, limit: 2, sort: "newest", page: 1 },
+    });
     expect(first.events).toHaveLength(2);
-    expect(first.nextCursor).not.toBeNull();
+    expect(first.hasNextPage).toBe(true);
     const second = await searchAuditLog({
       ctx: admin,
-      input: { personId: personA, cursor: first.nextCursor!, limit: 2 },
+      input: { personId: personA, limit: 2, sort: "newest", page: 2 },
     });
     expect(second.events).toHaveLength(1);
-    expect(second.nextCursor).toBeNull();
+    expect(second.hasNextPage).toBe(false);
     expect(new Set([...first.events, ...second.events].map((e) => e.id)).size).toBe(3);
   });
 });

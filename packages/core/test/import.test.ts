@@ -9,7 +9,7 @@ import {
   referralEvents,
   referrals,
 } from "@pathways/db";
-import type { ImportFileContent, ImportInput } from "@pathways/validators";
+import { type ImportFileContent, type ImportInput, latestEventDay } from "@pathways/validators";
 import { describeDb } from "@pathways/vitest-config";
 import { type ReportWorld, reportWorld } from "@pathways/vitest-config/report-world";
 import { describe, expect, it } from "vitest";
@@ -160,7 +160,15 @@ describeDb("historical import", (use) => {
       input: goodFolder(world),
       onProgress: (p) => progress.push(`${p.file} ${p.stage} ${p.done}/${p.total}`),
     });
-    expect(counts).toEqual({ people: 2, contacts: 2, referrals: 2, episodes: 2, needle_finds: 1 });
+    expect(counts).toEqual({
+      people: 2,
+      contacts: 2,
+      referrals: 2,
+      episodes: 2,
+      needle_finds: 1,
+      incidents: 0,
+      community_reports: 0,
+    });
     expect(progress).toContain("contacts written 2/2");
 
     const [p1] = await world.db.select().from(people).where(eq(people.attributor, "JS-1988-03-14-M"));
@@ -215,8 +223,9 @@ describeDb("historical import", (use) => {
       .select({ n: count() })
       .from(auditEvents)
       .where(eq(auditEvents.actorName, "system:import"));
-    // One per person-level record written: 2 people, 2 contacts, 2 referrals, 2 episodes.
-    expect(audited!.n).toBe(8);
+    // One per person-level record written (2 people, 2 contacts, 2 referrals, 2 episodes) and one for
+    // the import itself.
+    expect(audited!.n).toBe(9);
   });
 
   it("reports the file, line and column of every bad value, and writes nothing", async () => {
@@ -276,6 +285,69 @@ describeDb("historical import", (use) => {
     ]);
     const [after] = await world.db.select({ n: count() }).from(people);
     expect(after!.n).toBe(before!.n);
+  });
+
+  it("refuses completed_occasional_user for opiate clients and for people seen using crack, as discharge does", async () => {
+    const world = await reportWorld(use().db);
+    const folder = goodFolder(world, "-occasional");
+    // P1 is on opiate treatment; P2 (alcohol) was seen using crack on a contact before the discharge.
+    folder.episodes!.records[0]!.values.discharge_reason = "completed_occasional_user";
+    folder.contacts!.records[1]!.values.person_ref = "P2";
+    folder.contacts!.records[1]!.values.substances = "crack";
+    folder.episodes!.records[1]!.values.discharged_on = "2024-07-01";
+    folder.episodes!.records[1]!.values.discharge_reason = "completed_occasional_user";
+    const refusal = await importHistoricalData({ ctx: system(world), input: folder }).catch(
+      (e: unknown) => e,
+    );
+    expect((refusal as ImportRejected).problems).toEqual([
+      {
+        file: "episodes.csv",
+        line: 2,
+        column: "discharge_reason",
+        message:
+          "`completed_occasional_user` is not valid for opiate or crack users, and this is opiate treatment.",
+      },
+      {
+        file: "episodes.csv",
+        line: 3,
+        column: "discharge_reason",
+        message:
+          "`completed_occasional_user` is not valid for opiate or crack users, and crack use is recorded on their contacts.",
+      },
+    ]);
+
+    // Crack seen only after the discharge does not make them a crack user at discharge.
+    folder.episodes!.records[0]!.values.discharge_reason = "completed_drug_free";
+    folder.contacts!.records[1]!.values.occurred_at = "2024-07-02T10:00:00Z";
+    const counts = await importHistoricalData({ ctx: system(world), input: folder });
+    expect(counts.episodes).toBe(2);
+  });
+
+  it("refuses year 0, negative years and far-future dates in every date column, naming each", async () => {
+    const world = await reportWorld(use().db);
+    const folder = goodFolder(world, "-dates");
+    folder.people!.records[0]!.values.date_of_birth = "0000-01-01";
+    folder.contacts!.records[0]!.values.occurred_at = "0000-06-01T10:00:00Z";
+    folder.referrals!.records[0]!.values.requested_at = "1999-12-31T10:00:00Z";
+    folder.referrals!.records[0]!.values.status_changed_at = "9999-01-01T10:00:00Z";
+    folder.episodes!.records[0]!.values.started_on = "9999-01-01";
+    folder.needle_finds!.records[0]!.values.found_at = "0000-01-01";
+    const refusal = await importHistoricalData({ ctx: system(world), input: folder }).catch(
+      (e: unknown) => e,
+    );
+    const problems = (refusal as ImportRejected).problems.map(
+      (p) => `${p.file} ${p.line} ${p.column}: ${p.message}`,
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "people.csv 2 date_of_birth: date of birth must be 1900-01-01 or later",
+        "contacts.csv 2 occurred_at: time of contact must be 2000-01-01 or later",
+        "referrals.csv 2 requested_at: requested_at must be 2000-01-01 or later",
+        "referrals.csv 2 status_changed_at: status_changed_at cannot be in the future",
+        `episodes.csv 2 started_on: start date must be on or before ${latestEventDay()}`,
+        "needle_finds.csv 2 found_at: time found must be 2000-01-01 or later",
+      ]),
+    );
   });
 
   it("refuses to import the same contacts twice", async () => {

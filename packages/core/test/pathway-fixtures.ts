@@ -69,10 +69,13 @@ export type PathwayWorld = Awaited<ReturnType<typeof makePathwayWorld>>;
 
 let personCount = 0;
 
-/** A person met on the street, with their consent to share as given (or none, refused, withdrawn). */
+/**
+ * A person met on the street, with their consent to share as given (or none, refused, withdrawn);
+ * `clientOf` records them as that provider's own (a walk-in it may start a self-referral for).
+ */
 export async function addPerson(
   db: Database,
-  options: { share?: "given" | "refused" | "withdrawn" | null; alias?: string } = {},
+  options: { share?: "given" | "refused" | "withdrawn" | null; alias?: string; clientOf?: string } = {},
 ) {
   personCount += 1;
   const day = String((personCount % 28) + 1).padStart(2, "0");
@@ -86,6 +89,7 @@ export async function addPerson(
       sex: "male",
       alias: options.alias ?? `Jonno ${personCount}`,
       fullName: `John Smith ${personCount}`,
+      createdByOrganisationId: options.clientOf ?? null,
     })
     .returning();
   const share = options.share === undefined ? "given" : options.share;

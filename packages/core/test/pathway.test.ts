@@ -9,8 +9,8 @@ import {
   recordTopReview,
   scheduleAppointment,
   startEpisode,
-} from "../src/episodes.ts";
-import { createReferral, getReferral, listMyReferrals, moveReferral } from "../src/referrals.ts";
+} from "../src/episodes/index.ts";
+import { createReferral, getReferral, listMyReferrals, moveReferral } from "../src/referrals/index.ts";
 import {
   addContact,
   addPerson,

@@ -2,7 +2,7 @@ import { consents, contacts, episodes, eq, people, referrals, safeguardingFlags 
 import { describeDb, makeWorld } from "@pathways/vitest-config";
 import { expect, it } from "vitest";
 import { logContact } from "../src/contacts.ts";
-import { Conflict, Forbidden, InvalidTransition, ValidationError } from "../src/errors.ts";
+import { Conflict, Forbidden, InvalidTransition, NotYours, ValidationError } from "../src/errors.ts";
 import {
   createPerson,
   findPeople,
@@ -118,7 +118,9 @@ describeDb("people", (use) => {
     const found = await findPeople({ ctx: provider, input: { query: tag, limit: 10 } });
     expect(found.items.map((p) => p.id)).toEqual([client.id]);
     expect((await getPerson({ ctx: provider, input: { id: client.id } })).person.id).toBe(client.id);
-    await expect(getPerson({ ctx: provider, input: { id: stranger.id } })).rejects.toBeInstanceOf(Forbidden);
+    await expect(getPerson({ ctx: provider, input: { id: stranger.id } })).rejects.toThrow(
+      new NotYours("person", stranger.id),
+    );
     // The provider finds its own clients by full name; nobody else can search by it.
     const named = await createPerson({ ctx: provider, input: personInput({ fullName: `Jo Bloggs ${tag}` }) });
     expect(

@@ -3,8 +3,8 @@ import { type ReferralStatus, referralStatuses } from "@pathways/validators";
 import { describeDb, makeWorld } from "@pathways/vitest-config";
 import { expect, it } from "vitest";
 import { listWaitingList } from "../src/caseload.ts";
-import { startEpisode } from "../src/episodes.ts";
-import { Conflict, Forbidden, InvalidTransition, ValidationError } from "../src/errors.ts";
+import { startEpisode } from "../src/episodes/index.ts";
+import { Conflict, Forbidden, InvalidTransition, NotYours, ValidationError } from "../src/errors.ts";
 import {
   createReferral,
   getReferral,
@@ -14,7 +14,7 @@ import {
   myReferralsVersion,
   referralDraft,
   referralMoveRefusal,
-} from "../src/referrals.ts";
+} from "../src/referrals/index.ts";
 import {
   addContact,
   addPerson,
@@ -202,7 +202,10 @@ describeDb("referrals", (use) => {
     expect(await db.select().from(referrals).where(eq(referrals.personId, none.id))).toEqual([]);
 
     // Within one organisation nothing is shared: a provider refers its own client without it.
-    const client = await addPerson(db, { share: null });
+    const client = await addPerson(db, {
+      share: null,
+      clientOf: world.actors.treatment_manager.organisationId,
+    });
     await startEpisode({
       ctx: world.ctx("treatment_manager"),
       input: { personId: client.id, substanceGroup: "alcohol", startedOn: "2026-01-05" },
@@ -298,7 +301,7 @@ describeDb("referrals", (use) => {
           source: "outreach",
         },
       }),
-    ).rejects.toBeInstanceOf(Forbidden);
+    ).rejects.toThrow(new NotYours("contact", contact.id));
   });
 
   it("shows the referrer their referrals with status history only, newest first, a page at a time", async () => {
@@ -366,10 +369,10 @@ describeDb("referrals", (use) => {
     for (const role of ["treatment_manager", "outreach_worker"] as const) {
       await expect(
         getReferral({ ctx: other.ctxOf(role), input: { referralId: referral.id } }),
-      ).rejects.toBeInstanceOf(Forbidden);
+      ).rejects.toThrow(new NotYours("referral", referral.id));
       await expect(
         moveReferral({ ctx: other.ctxOf(role), input: { referralId: referral.id, to: "cancelled" } }),
-      ).rejects.toBeInstanceOf(Forbidden);
+      ).rejects.toThrow(new NotYours("referral", referral.id));
     }
     for (const role of ["admin", "commissioner"] as const) {
       await expect(
@@ -399,9 +402,7 @@ describeDb("referrals", (use) => {
           source: "self",
         },
       }),
-    ).rejects.toThrow(
-      `${stranger.attributor} is not a client of ${world.actors.treatment_manager.organisationName}; treatment managers see their own provider's clients only.`,
-    );
+    ).rejects.toThrow(new NotYours("person", stranger.id));
     // Another provider's manager never sees this referral on their waiting list.
     expect(
       (await listWaitingList({ ctx: other.ctxOf("treatment_manager"), input: { limit: 25, show: "all" } }))

@@ -3,5 +3,5 @@ export * from "./outbox.ts";
 export { maxSubmissionsPerAddress, submissionWindowMinutes } from "./rate-limit.ts";
 export * from "./reports.ts";
 export { hashTrackingToken } from "./tokens.ts";
-export * from "./triage.ts";
+export * from "./triage/index.ts";
 export { composeUpdate } from "./updates.ts";

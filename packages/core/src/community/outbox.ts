@@ -2,6 +2,7 @@ import { type Executor, queryRows, type SQL, sql } from "@pathways/db";
 import { type BackgroundLoop, backgroundLoop, pause } from "../background.ts";
 import { type Ctx, now } from "../context.ts";
 import { requireRoleOrSystem } from "../rights.ts";
+import { sqlErrorCode } from "../sql-errors.ts";
 import { type DeliveryChannel, recipientKindOf } from "./channels.ts";
 
 /*
@@ -276,3 +277,14 @@ const outcomeText: Record<DeliveryOutcome, string> = {
   failed: "could not be sent and will not be tried again; staff can retry it from triage",
   claim_lost: "took longer than its lease and was taken over by another worker",
 };
+
+/** Whether the database holds the outbox: false before `pathways migrate` has made Pathways' tables. */
+export async function outboxExists(db: Executor): Promise<boolean> {
+  try {
+    await queryRows(db, sql`select 1 from outbox_messages limit 0`);
+    return true;
+  } catch (error) {
+    if (sqlErrorCode(error) === "42P01") return false;
+    throw error;
+  }
+}

@@ -7,14 +7,15 @@ import {
   eq,
   hotspots,
   sql,
+  type Transaction,
 } from "@pathways/db";
 import type { CommunityReportInput, CommunityReportTokenInput, ReportStatus } from "@pathways/validators";
 import { audit } from "../audit.ts";
 import { localDay } from "../calendar.ts";
-import { now, type VerbArgs } from "../context.ts";
+import { now, requestAddress, type VerbArgs } from "../context.ts";
 import { NotFound, ValidationError } from "../errors.ts";
 import { countSubmission } from "./rate-limit.ts";
-import { decoyReference, formatReference, hashTrackingToken, newTrackingToken } from "./tokens.ts";
+import { formatReference, hashTrackingToken, newTrackingToken } from "./tokens.ts";
 import { queueReporterUpdate } from "./updates.ts";
 
 /** What a resident is told when the report is in: the token is shown once and never stored. */
@@ -53,11 +54,19 @@ export async function submitCommunityReport({
     : input.contactPhone
       ? "phone"
       : null;
+  const address = requestAddress(ctx);
   if (input.website) {
-    return { reference: decoyReference(year), token: newTrackingToken(), submittedAt: at, updatesBy };
+    // Caught by the honeypot: counted against the address and given the next reference like a real
+    // report (the number is used up, so the next real one differs), but nothing is stored.
+    return ctx.db.transaction(async (tx) => {
+      if (address) await countSubmission(tx, address, at);
+      const reference = formatReference(year, await nextReferenceNumber(tx, year));
+      return { reference, token: newTrackingToken(), submittedAt: at, updatesBy };
+    });
   }
   return ctx.db.transaction(async (tx) => {
-    if (ctx.actor.kind === "public") await countSubmission(tx, ctx.actor.address, at);
+    // Every caller over HTTP is limited by address, signed in or not; Pathways itself is not.
+    if (address) await countSubmission(tx, address, at);
     let place = input.location ?? "a location you shared";
     if (input.hotspotId) {
       const [hotspot] = await tx
@@ -72,16 +81,7 @@ export async function submitCommunityReport({
       }
       place = hotspot.name;
     }
-    // One upsert per submission: the year's row lock is held until commit, so numbers never repeat.
-    const [counter] = await tx
-      .insert(communityReportCounters)
-      .values({ year, lastNumber: 1 })
-      .onConflictDoUpdate({
-        target: communityReportCounters.year,
-        set: { lastNumber: sql`${communityReportCounters.lastNumber} + 1` },
-      })
-      .returning({ number: communityReportCounters.lastNumber });
-    const reference = formatReference(year, counter!.number);
+    const reference = formatReference(year, await nextReferenceNumber(tx, year));
     const token = newTrackingToken();
     const [report] = await tx
       .insert(communityReports)
@@ -120,6 +120,19 @@ export async function submitCommunityReport({
     await audit(tx, ctx, { action: "create", entity: "community_report", entityId: report!.id });
     return { reference, token, submittedAt: at, updatesBy };
   });
+}
+
+/** One upsert per submission: the year's row lock is held until commit, so numbers never repeat. */
+async function nextReferenceNumber(tx: Transaction, year: number): Promise<number> {
+  const [counter] = await tx
+    .insert(communityReportCounters)
+    .values({ year, lastNumber: 1 })
+    .onConflictDoUpdate({
+      target: communityReportCounters.year,
+      set: { lastNumber: sql`${communityReportCounters.lastNumber} + 1` },
+    })
+    .returning({ number: communityReportCounters.lastNumber });
+  return counter!.number;
 }
 
 /** The public history: status changes and notes meant for the reporter, nothing else. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /**
  * A tracking token: 256 random bits, URL-safe (43 characters). Only its SHA-256 is stored, so the
@@ -19,11 +19,6 @@ export function hashTrackingToken(token: string): string {
 /** CR-YYYY-NNNNNN: the year of submission (Europe/London) and its number within that year. */
 export function formatReference(year: number, number: number): string {
   return `CR-${year}-${String(number).padStart(6, "0")}`;
-}
-
-/** A reference that looks like any other, for answers that must not reveal they are not real. */
-export function decoyReference(year: number): string {
-  return formatReference(year, randomInt(1, 1_000_000));
 }
 
 /**

@@ -1,16 +1,17 @@
-import { eq, hotspots, type SQL, sql } from "@pathways/db";
-import type { ReportHeader, SubstanceGroup } from "@pathways/validators";
-import { successfulDischargeReasons, treatmentServiceCodes } from "@pathways/validators/codes";
-import { addDays, localDay, serviceTimeZone } from "../calendar.ts";
+import { eq, hotspots, queryRows, type SQL, sql } from "@pathways/db";
+import {
+  periodGridProblems,
+  type ReportHeader,
+  type ReportReader,
+  type SubstanceGroup,
+} from "@pathways/validators";
+import { treatmentServiceCodes } from "@pathways/validators/codes";
+import { addDays, localDay, localDaySql, withinDaysAfterSql } from "../calendar.ts";
 import { type Ctx, now, type UserActor } from "../context.ts";
-import { NotFound } from "../errors.ts";
+import { NotFound, ValidationError } from "../errors.ts";
 import { requireRole } from "../rights.ts";
+import { representationWindowDays } from "../rules/pathway-windows.ts";
 import { DisclosureControl } from "./disclosure.ts";
-
-/** Days after a successful discharge within which a new episode or treatment referral is a re-presentation. */
-export const representationDays = 182;
-/** Days after a contact within which a referral counts towards the funnel's "referred" stage. */
-export const referralWindowDays = 90;
 
 /**
  * Who is asking and what they may see: commissioners get every provider's figures under disclosure
@@ -19,19 +20,36 @@ export const referralWindowDays = 90;
 export interface ReportScope {
   actor: UserActor;
   disclosure: DisclosureControl;
-  /** Episodes of this provider only (treatment managers); null for every provider. */
+  /** Episodes of this provider only (treatment managers); null for every provider (everyone else). */
   providerId: string | null;
   /** The day the report is run (Europe/London): data after it is not counted. */
   today: string;
 }
 
-export function reportScope(ctx: Ctx, roles: readonly ("commissioner" | "treatment_manager")[]): ReportScope {
+/**
+ * A commissioner's period must be whole months (docs/DISCLOSURE.md), whoever called the verb: the
+ * validators say so to the API and the CLI, and this holds for any other caller.
+ */
+export function reportScope(
+  ctx: Ctx,
+  roles: readonly ReportReader[],
+  period: { from: string; to: string },
+): ReportScope {
   const actor = requireRole(ctx.actor, roles);
   const isCommissioner = actor.role === "commissioner";
+  if (isCommissioner) {
+    const problems = periodGridProblems(period.from, period.to);
+    if (problems.length) {
+      throw new ValidationError(
+        problems.map((problem) => problem.message).join("; "),
+        Object.fromEntries(problems.map((problem) => [problem.path, [problem.message]])),
+      );
+    }
+  }
   return {
     actor,
-    disclosure: new DisclosureControl(isCommissioner),
-    providerId: isCommissioner ? null : actor.organisationId,
+    disclosure: new DisclosureControl(isCommissioner, ctx.disclosureSecret ?? null),
+    providerId: actor.role === "treatment_manager" ? actor.organisationId : null,
     today: localDay(now(ctx)),
   };
 }
@@ -60,6 +78,29 @@ export function episodeQuery(
   };
 }
 
+/**
+ * The period of an episode report's cells as disclosure control describes them: cut to the months
+ * Pathways holds episodes in (from the first start to the month the report is run), so a period
+ * stretched over months before any episode or into the future describes the same cells. Empty for
+ * figures without disclosure control.
+ */
+export async function episodeCellPeriod(
+  ctx: Ctx,
+  scope: ReportScope,
+  period: { from: string; to: string },
+): Promise<string> {
+  if (!scope.disclosure.enabled) return "";
+  const [first] = await queryRows<{ started_on: string | null }>(
+    ctx.db,
+    sql`select min(e.started_on)::text as started_on from episodes e`,
+  );
+  const firstMonth = first?.started_on ? `${first.started_on.slice(0, 7)}-01` : period.to;
+  const lastDay = lastDayOfMonth(`${scope.today.slice(0, 7)}-01`);
+  const from = period.from > firstMonth ? period.from : firstMonth;
+  const to = period.to < lastDay ? period.to : lastDay;
+  return from > to ? "none" : `${from}..${to}`;
+}
+
 export async function hotspotOf(ctx: Ctx, hotspotId: string | undefined) {
   if (!hotspotId) return null;
   const [hotspot] = await ctx.db
@@ -86,11 +127,6 @@ export function reportHeader(
   };
 }
 
-/** The calendar day (Europe/London) of a timestamp column, for comparing with report dates. */
-export function dayOf(column: SQL): SQL {
-  return sql`(${column} at time zone ${sql.raw(`'${serviceTimeZone}'`)})::date`;
-}
-
 export function day(value: string): SQL {
   return sql`${value}::date`;
 }
@@ -104,23 +140,12 @@ export function onDays(column: SQL, from: string, to: string): SQL {
   const earliest = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString();
   const latest = new Date(Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000).toISOString();
   return sql`(${column} >= ${earliest}::timestamptz and ${column} < ${latest}::timestamptz
-    and ${dayOf(column)} between ${day(from)} and ${day(to)})`;
+    and ${localDaySql(column)} between ${day(from)} and ${day(to)})`;
 }
 
 /** A constant code list (from codes.ts, never user input) as SQL literals. */
 function quoted(codes: readonly string[]): string {
   return codes.map((code) => `'${code}'`).join(", ");
-}
-
-/**
- * A successful discharge (DOMAIN.md): a successful reason and, for opiate clients, not still on
- * opioid substitution at exit. `e` is the alias of an episodes row.
- */
-export function successfulDischarge(e: string): SQL {
-  return sql.raw(
-    `(${e}.discharge_reason in (${quoted(successfulDischargeReasons)}) ` +
-      `and not (${e}.substance_group = 'opiate' and coalesce(${e}.ost_at_exit, false)))`,
-  );
 }
 
 /**
@@ -130,22 +155,19 @@ export function successfulDischarge(e: string): SQL {
  * episode counts, not only the reporting provider's.
  */
 export function representedAfter(person: SQL, discharged: SQL, today: string | null): SQL {
-  const requested = dayOf(sql.raw("rr.requested_at"));
-  const days = sql.raw(String(representationDays));
+  const requested = localDaySql(sql.raw("rr.requested_at"));
   return sql`(
     exists (
       select 1 from episodes rp
       where rp.person_id = ${person}
-        and rp.started_on > ${discharged}
-        and rp.started_on <= ${discharged} + ${days}
+        and ${withinDaysAfterSql(sql.raw("rp.started_on"), discharged, representationWindowDays)}
         ${today === null ? sql`` : sql`and rp.started_on <= ${day(today)}`}
     )
     or exists (
       select 1 from referrals rr join services rs on rs.id = rr.service_id
       where rr.person_id = ${person}
         and rs.code in (${sql.raw(quoted(treatmentServiceCodes))})
-        and ${requested} > ${discharged}
-        and ${requested} <= ${discharged} + ${days}
+        and ${withinDaysAfterSql(requested, discharged, representationWindowDays)}
         ${today === null ? sql`` : sql`and ${requested} <= ${day(today)}`}
     )
   )`;

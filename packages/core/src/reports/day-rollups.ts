@@ -1,6 +1,8 @@
 import { type Executor, isTransaction, queryRows, sql } from "@pathways/db";
 import type { ReferralStatus, SafeguardingConcern } from "@pathways/validators/codes";
+import { yieldToEventLoop } from "../background.ts";
 import { addDays } from "../calendar.ts";
+import { vacuumAfter } from "./person-rollups.ts";
 
 /**
  * Day rollups (migration 0005): counts per London day, place and measure in `report_day_counts`, and
@@ -22,21 +24,31 @@ export const dayRollupMeasure = {
  */
 const foldBatch = 500;
 
+/** Reports fold up to this many queued changes themselves (a few seconds of busy work); the rest is the refresher's. */
+const reportFold = 2 * foldBatch;
+
 /**
  * Folds the queued changes into the day and month counts, a batch per transaction, until the queue is
- * empty; returns how many queued rows it folded. Reports call it before reading; the background worker
- * calls it too so that a report rarely finds much to do. Safe to run concurrently: refreshers take
- * turns on an advisory lock, so a report that waited for another refresher's batch reads it committed.
- * Changes committed while it runs are folded by the next refresh.
+ * empty (or `limit` changes are folded, or `signal` aborts: checked between batches); returns how
+ * many queued rows it folded. The background refresher calls it, and reports fold a short queue
+ * themselves. Safe to run concurrently: refreshers take turns on an advisory lock, so a report that
+ * waited for another refresher's batch reads it committed. Changes committed while it runs are
+ * folded by the next refresh. The batch is taken by ctid, read once into an array, whatever the
+ * table's statistics say.
  */
-export async function refreshDayRollups(db: Executor): Promise<number> {
+export async function refreshDayRollups(
+  db: Executor,
+  options: { signal?: AbortSignal; limit?: number } = {},
+): Promise<number> {
   const [queued] = await queryRows<{ any: boolean }>(
     db,
     sql`select exists (select 1 from report_day_deltas) as any`,
   );
   if (!queued?.any) return 0;
   let folded = 0;
-  for (;;) {
+  while (folded < (options.limit ?? Number.POSITIVE_INFINITY)) {
+    await yieldToEventLoop();
+    if (options.signal?.aborted) break;
     const taken = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('report_day_rollups'))`);
       // Adding is order-free, so whichever refresher folds a change, the counts end up the same.
@@ -70,7 +82,37 @@ export async function refreshDayRollups(db: Executor): Promise<number> {
   // Folded rows are deleted: without this, PGlite (which has no autovacuum) would grow the queue's
   // table for ever and scan its dead rows on every refresh.
   if (folded > 0 && !isTransaction(db)) await db.execute(sql`vacuum (skip_locked) report_day_deltas`);
+  if (folded >= vacuumAfter && !isTransaction(db)) await vacuumDayRollups(db);
   return folded;
+}
+
+/**
+ * Vacuums and analyzes the day and month counts. Every fold updates their rows in place, and PGlite
+ * has no autovacuum (nor has this machine kind's PostgreSQL): a busy day's folds leave a dead row per
+ * update, which every report then reads past. Run after `vacuumAfter` queued changes were folded, in
+ * one fold or in many short ones (the background refresher counts them). Outside a transaction only.
+ */
+export async function vacuumDayRollups(db: Executor) {
+  // As for the person rollups: never the truncation step (its exclusive lock would hold up the fold),
+  // and skip a table another vacuum holds rather than wait.
+  await db.execute(
+    sql`vacuum (analyze, truncate false, skip_locked) report_day_counts, report_day_month_counts`,
+  );
+}
+
+/**
+ * Folds a short queue for a report and says how fresh the day rollups are: when the oldest change
+ * still queued was made (an ISO instant; the figures count everything before it), or null when they
+ * count everything. A long queue (bulk change) is left to the background refresher.
+ */
+export async function dayRollupsAnswer(db: Executor): Promise<{ asOf: string | null }> {
+  await refreshDayRollups(db, { limit: reportFold });
+  const [row] = await queryRows<{ as_of: string | null }>(
+    db,
+    sql`select to_char(min(queued_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as as_of
+      from report_day_deltas`,
+  );
+  return { asOf: row?.as_of ?? null };
 }
 
 /** Days from `from` to `to` (inclusive), the rollup counts of which are summed per month. */
@@ -83,25 +125,24 @@ export interface RollupWindow<W extends string> {
 }
 
 /**
- * A sum over every place in one month (`month` set, `hotspot_id` null), or with `byPlace` a sum over
- * every month at one place (`month` null; `hotspot_id` null for records placed by free text).
+ * A sum over every place in one month (`hotspot_id` null), or with `byPlace` over one place in one
+ * month (`hotspot_id` null for records placed by free text).
  */
 export interface RollupRow<W extends string> {
   window: W;
   measure: string;
   /** YYYY-MM, after the window's shift. */
-  month: string | null;
+  month: string;
   hotspot_id: string | null;
   hotspot_name: string | null;
   n: number;
 }
 
 /**
- * Sums of `measures` per window, measure and month, and with `byPlace` per window, measure and place,
- * from the day rollups in one statement: whole calendar months inside a window come from the month
- * counts, the days at its edges from the day counts. Grouping is on dates, uuids and byte-ordered
- * text, and only the totals a report shows come back (not month by place), which keeps a five-year
- * report to milliseconds on PGlite too. Call refreshDayRollups first.
+ * Sums of `measures` per window, measure and month, and with `byPlace` per place too (disclosure
+ * control describes each place's cells by their months), from the day rollups in one statement:
+ * whole calendar months inside a window come from the month counts, the days at its edges from the
+ * day counts. Grouping is on dates, uuids and byte-ordered text. Call refreshDayRollups first.
  */
 export async function dayRollupCounts<W extends string>(
   db: Executor,
@@ -132,7 +173,7 @@ export async function dayRollupCounts<W extends string>(
     ];
   });
   if (parts.length === 0) return [];
-  const groups = sql.raw(input.byPlace ? "grouping sets ((1, 2, 4), (1, 2, 3))" : "1, 2, 4");
+  const groups = sql.raw(input.byPlace ? "1, 2, 3, 4" : "1, 2, 4");
   return queryRows<RollupRow<W>>(
     db,
     sql`

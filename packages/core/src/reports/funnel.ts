@@ -1,25 +1,32 @@
 import { type Executor, queryRows, sql } from "@pathways/db";
-import type { FunnelInput, FunnelReport, FunnelStage } from "@pathways/validators";
-import { addDays } from "../calendar.ts";
+import {
+  type FunnelInput,
+  type FunnelReport,
+  type FunnelStage,
+  reportDefinitions,
+} from "@pathways/validators";
+import { addDays, localDaySql } from "../calendar.ts";
 import type { VerbArgs } from "../context.ts";
+import { successfulDischargeSql } from "../rules/discharge.ts";
+import { referralWindowDays, representationWindowDays } from "../rules/pathway-windows.ts";
 import {
   day,
-  dayOf,
   firstDayAfterWindow,
   hotspotOf,
   inRanges,
   onDays,
   periodMonths,
-  referralWindowDays,
+  type ReportScope,
   reportHeader,
   reportScope,
-  representationDays,
   representedAfter,
-  successfulDischarge,
 } from "./common.ts";
+import { dayRollupCounts, dayRollupMeasure, dayRollupsAnswer } from "./day-rollups.ts";
+import { monthProfile } from "./disclosure.ts";
 import {
   contactsMeasure,
   everywhere,
+  freshness,
   funnelStages,
   personRollupsAnswer,
   sustainedMeasure,
@@ -52,15 +59,25 @@ export interface FunnelQuery {
  * referral, those whose episode ended successfully, and those with no re-presentation within 182 days.
  * Referrals, starts and discharges count up to the day the report is run.
  */
-export async function funnelReport({ ctx, input }: VerbArgs<FunnelInput>): Promise<FunnelReport> {
-  const scope = reportScope(ctx, ["commissioner"]);
+export async function funnelReport(args: VerbArgs<FunnelInput>): Promise<FunnelReport> {
+  return funnelReportFor(reportScope(args.ctx, reportDefinitions.funnel.readers, args.input), args);
+}
+
+/** The funnel for a reader whose scope (and so disclosure control) the verb has worked out. */
+export async function funnelReportFor(
+  scope: ReportScope,
+  { ctx, input }: VerbArgs<FunnelInput>,
+): Promise<FunnelReport> {
   const hotspot = await hotspotOf(ctx, input.hotspotId);
   const query = { from: input.from, to: input.to, hotspotId: hotspot?.id ?? null, today: scope.today };
-  const row = (await personRollupsAnswer(ctx.db, scope.today))
-    ? await funnelFromRollups(ctx.db, query)
-    : await funnelFromRaw(ctx.db, query);
+  const rollups = await personRollupsAnswer(ctx.db, scope.today);
+  const row = rollups ? await funnelFromRollups(ctx.db, query) : await funnelFromRaw(ctx.db, query);
 
   const { disclosure } = scope;
+  // Every stage counts records that follow from the contacts at the place in the period: their months
+  // describe the cells, so the contacts figure is the same cell as the hotspot activity report's.
+  const place = hotspot?.id ?? "everywhere";
+  const contacts = disclosure.enabled ? await contactMonths(ctx, query) : "";
   const stages: [FunnelStage, number][] = [
     ["contacts", row.contacts],
     ["people_contacted", row.people_contacted],
@@ -69,13 +86,16 @@ export async function funnelReport({ ctx, input }: VerbArgs<FunnelInput>): Promi
     ["completed", row.completed],
     ["sustained", row.sustained],
   ];
-  const counts = stages.map(([, value]) => disclosure.count(value));
-  disclosure.apply();
-  const sustainedFinalOn = row.last_open_completion
-    ? firstDayAfterWindow(row.last_open_completion, representationDays)
+  const counts = stages.map(([stage, value]) =>
+    disclosure.count(value, `${stage === "contacts" ? "contacts" : `funnel:${stage}`}|${place}|${contacts}`),
+  );
+  const lastOpenCompletion = disclosure.recordDay(row.last_open_completion, counts.at(-1)!);
+  const sustainedFinalOn = lastOpenCompletion
+    ? firstDayAfterWindow(lastOpenCompletion, representationWindowDays)
     : null;
   return {
     ...reportHeader(scope, input, hotspot),
+    ...freshness(rollups),
     stages: stages.map(([stage], index) => ({
       stage,
       count: disclosure.figure(counts[index]!),
@@ -87,10 +107,29 @@ export async function funnelReport({ ctx, input }: VerbArgs<FunnelInput>): Promi
   };
 }
 
+/** The months of the period holding contacts at the place, with how many (up to the day the report is run). */
+async function contactMonths(ctx: VerbArgs<unknown>["ctx"], query: FunnelQuery): Promise<string> {
+  await dayRollupsAnswer(ctx.db);
+  const rows = await dayRollupCounts(ctx.db, {
+    windows: [
+      {
+        window: "current",
+        from: query.from,
+        to: query.to < query.today ? query.to : query.today,
+        shiftYears: 0,
+      },
+    ],
+    measures: [dayRollupMeasure.contacts],
+    hotspotId: query.hotspotId,
+    byPlace: false,
+  });
+  return monthProfile(rows.map((row) => [row.month, row.n] as const));
+}
+
 /** The funnel from the raw rows: the reference the rollups are tested against. */
 export async function funnelFromRaw(db: Executor, query: FunnelQuery): Promise<FunnelRow> {
-  const contactDay = dayOf(sql`c.occurred_at`);
-  const requestedDay = dayOf(sql`r.requested_at`);
+  const contactDay = localDaySql(sql`c.occurred_at`);
+  const requestedDay = localDaySql(sql`r.requested_at`);
   const today = day(query.today);
   const [row] = await queryRows<FunnelRow>(
     db,
@@ -119,7 +158,7 @@ export async function funnelFromRaw(db: Executor, query: FunnelQuery): Promise<F
           and cr.day <= ${today}
       ),
       started as (
-        select e.person_id, e.discharged_on, ${successfulDischarge("e")} as successful
+        select e.person_id, e.discharged_on, ${successfulDischargeSql("e")} as successful
         from episodes e
         join referred r on r.id = e.referral_id
         where e.started_on <= ${today}

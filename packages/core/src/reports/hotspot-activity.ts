@@ -4,11 +4,14 @@ import {
   addYears,
   type HotspotActivityInput,
   type HotspotActivityReport,
+  reportDefinitions,
 } from "@pathways/validators";
+import { localDaySql } from "../calendar.ts";
 import type { Ctx, VerbArgs } from "../context.ts";
-import { day, dayOf, hotspotOf, monthsOf, onDays, reportHeader, reportScope } from "./common.ts";
-import { dayRollupCounts, dayRollupMeasure, refreshDayRollups } from "./day-rollups.ts";
-import type { Count, DisclosureControl } from "./disclosure.ts";
+import { day, hotspotOf, monthsOf, onDays, type ReportScope, reportHeader, reportScope } from "./common.ts";
+import { dayRollupCounts, dayRollupMeasure, dayRollupsAnswer } from "./day-rollups.ts";
+import { type Count, monthProfile } from "./disclosure.ts";
+import { freshness } from "./person-rollups.ts";
 
 const measures = ["contacts", "communityReports", "needlesFound"] as const;
 type Measure = (typeof measures)[number];
@@ -33,7 +36,11 @@ interface ActivityRow {
  */
 export interface ActivityCounts {
   sums: Record<string, number>;
+  /** Per sum, its months (as labelled: a year-before month is moved forward a year) and their counts. */
+  months: Record<string, Map<string, number>>;
   places: { id: string; name: string }[];
+  /** Read from rollups with changes still queued: they count what was recorded before this instant. */
+  figuresAsOf?: string;
 }
 
 interface FigureCells {
@@ -51,18 +58,33 @@ type ActivityCells = Record<Measure, FigureCells>;
 export async function hotspotActivityReport(
   args: VerbArgs<HotspotActivityInput>,
 ): Promise<HotspotActivityReport> {
-  return buildReport(args, activityFromDayRollups);
+  return hotspotActivityReportFor(
+    reportScope(args.ctx, reportDefinitions.hotspots.readers, args.input),
+    args,
+  );
+}
+
+/** Hotspot activity for a reader whose scope (and so disclosure control) the verb has worked out. */
+export async function hotspotActivityReportFor(
+  scope: ReportScope,
+  args: VerbArgs<HotspotActivityInput>,
+): Promise<HotspotActivityReport> {
+  return buildReport(scope, args, activityFromDayRollups);
 }
 
 /** The same report counted from the raw rows: the reference the day rollups are tested against. */
 export async function hotspotActivityReportFromRawRows(
   args: VerbArgs<HotspotActivityInput>,
 ): Promise<HotspotActivityReport> {
-  return buildReport(args, activityFromRawRows);
+  return buildReport(
+    reportScope(args.ctx, reportDefinitions.hotspots.readers, args.input),
+    args,
+    activityFromRawRows,
+  );
 }
 
 export const activityFromDayRollups: ActivitySource = async ({ ctx, input, today, hotspot }) => {
-  await refreshDayRollups(ctx.db);
+  const answer = await dayRollupsAnswer(ctx.db);
   // Nothing after the day the report is run counts, in either window.
   const upTo = (last: string) => (last < today ? last : today);
   const rows = await dayRollupCounts(ctx.db, {
@@ -82,13 +104,11 @@ export const activityFromDayRollups: ActivitySource = async ({ ctx, input, today
   const counts = new ActivityTally();
   for (const row of rows) {
     const measure = measureOf.get(row.measure)!;
-    if (row.month === null) counts.add(measure, row.window, `place ${row.hotspot_id}`, row.n, row);
-    else {
-      counts.add(measure, row.window, "all", row.n);
-      counts.add(measure, row.window, `month ${row.month}`, row.n);
+    for (const part of ["all", `month ${row.month}`, `place ${row.hotspot_id}`]) {
+      counts.add(measure, row.window, part, row.n, row);
     }
   }
-  return counts.result();
+  return { ...counts.result(), ...freshness(answer) };
 };
 
 /** From the raw contacts, community reports and needle finds (the report's first implementation). */
@@ -100,15 +120,15 @@ export const activityFromRawRows: ActivitySource = async ({ ctx, input, today, h
     ctx.db,
     sql`
       with activity as (
-        select 'contacts' as measure, c.hotspot_id, ${dayOf(sql`c.occurred_at`)} as day, 1 as n
+        select 'contacts' as measure, c.hotspot_id, ${localDaySql(sql`c.occurred_at`)} as day, 1 as n
         from contacts c
         where ${onDays(sql`c.occurred_at`, yearBeforeFrom, input.to)}
         union all
-        select 'communityReports', cr.hotspot_id, ${dayOf(sql`cr.submitted_at`)}, 1
+        select 'communityReports', cr.hotspot_id, ${localDaySql(sql`cr.submitted_at`)}, 1
         from community_reports cr
         where ${onDays(sql`cr.submitted_at`, yearBeforeFrom, input.to)}
         union all
-        select 'needlesFound', nf.hotspot_id, ${dayOf(sql`nf.found_at`)}, nf.count
+        select 'needlesFound', nf.hotspot_id, ${localDaySql(sql`nf.found_at`)}, nf.count
         from needle_finds nf
         where ${onDays(sql`nf.found_at`, yearBeforeFrom, input.to)}
       ),
@@ -147,47 +167,77 @@ export type ActivitySource = (source: {
 
 class ActivityTally {
   private readonly sums: Record<string, number> = {};
+  private readonly months: Record<string, Map<string, number>> = {};
   private readonly places = new Map<string, { id: string; name: string }>();
 
-  /** Adds `n` to a sum; `place` names the hotspot the count was made at, if any. */
+  /** Adds `n` of `row`'s month to a sum; the row names the hotspot the count was made at, if any. */
   add(
     measure: Measure,
     window: ActivityRow["window"],
     part: string,
     n: number,
-    place?: { hotspot_id: string | null; hotspot_name: string | null },
+    row: { month: string; hotspot_id: string | null; hotspot_name: string | null },
   ) {
     const key = `${measure} ${window} ${part}`;
     this.sums[key] = (this.sums[key] ?? 0) + n;
-    if (place?.hotspot_id)
-      this.places.set(place.hotspot_id, { id: place.hotspot_id, name: place.hotspot_name! });
+    const months = this.months[key] ?? new Map<string, number>();
+    months.set(row.month, (months.get(row.month) ?? 0) + n);
+    this.months[key] = months;
+    if (row.hotspot_id) this.places.set(row.hotspot_id, { id: row.hotspot_id, name: row.hotspot_name! });
   }
 
   result(): ActivityCounts {
     return {
       sums: this.sums,
+      months: this.months,
       places: [...this.places.values()].sort((a, b) => a.name.localeCompare(b.name)),
     };
   }
 }
 
 async function buildReport(
+  scope: ReportScope,
   { ctx, input }: VerbArgs<HotspotActivityInput>,
   activitySource: ActivitySource,
 ): Promise<HotspotActivityReport> {
-  const scope = reportScope(ctx, ["commissioner"]);
   const hotspot = await hotspotOf(ctx, input.hotspotId);
-  const { sums, places } = await activitySource({ ctx, input, today: scope.today, hotspot });
+  const {
+    sums,
+    months: monthsOfSum,
+    places,
+    figuresAsOf,
+  } = await activitySource({
+    ctx,
+    input,
+    today: scope.today,
+    hotspot,
+  });
 
   const { disclosure } = scope;
+  // A cell is described by what it counts, where, and its records' months (a year-before month as it
+  // was), so the same records give the same figure in any period, row or report.
+  const placeOf = (part: string) =>
+    part.startsWith("place ")
+      ? part === "place null"
+        ? "elsewhere"
+        : part.slice(6)
+      : (hotspot?.id ?? "everywhere");
+  const cell = (measure: Measure, window: ActivityRow["window"], part: string) => {
+    const key = `${measure} ${window} ${part}`;
+    const months = [...(monthsOfSum[key] ?? [])].map(
+      ([month, n]) =>
+        [window === "year_before" ? addYears(`${month}-01`, -1).slice(0, 7) : month, n] as const,
+    );
+    return disclosure.count(
+      sums[key] ?? 0,
+      `${dayRollupMeasure[measure]}|${placeOf(part)}|${monthProfile(months)}`,
+    );
+  };
   const cellsFor = (part: string): ActivityCells =>
     Object.fromEntries(
       measures.map((measure) => [
         measure,
-        {
-          current: disclosure.count(sums[`${measure} current ${part}`] ?? 0),
-          yearBefore: disclosure.count(sums[`${measure} year_before ${part}`] ?? 0),
-        },
+        { current: cell(measure, "current", part), yearBefore: cell(measure, "year_before", part) },
       ]),
     ) as ActivityCells;
 
@@ -196,11 +246,6 @@ async function buildReport(
     ...month,
     cells: cellsFor(`month ${month.month}`),
   }));
-  sumUp(
-    disclosure,
-    months.map((m) => m.cells),
-    totalCells,
-  );
 
   // Hotspots with activity in either window, then records placed by free text only.
   const freeText = measures.some((measure) =>
@@ -212,14 +257,6 @@ async function buildReport(
         ...places.map((place) => ({ hotspot: place, cells: cellsFor(`place ${place.id}`) })),
         ...(freeText ? [{ hotspot: null, cells: cellsFor(`place ${null}`) }] : []),
       ];
-  if (byHotspot.length > 0) {
-    sumUp(
-      disclosure,
-      byHotspot.map((h) => h.cells),
-      totalCells,
-    );
-  }
-  disclosure.apply();
 
   const figures = (cells: ActivityCells): ActivityFigures =>
     Object.fromEntries(
@@ -238,20 +275,9 @@ async function buildReport(
 
   return {
     ...reportHeader(scope, input, hotspot),
+    ...freshness({ asOf: figuresAsOf ?? null }),
     months: months.map(({ cells, ...month }) => ({ ...month, ...figures(cells) })),
     total: figures(totalCells),
     byHotspot: byHotspot.map(({ hotspot: place, cells }) => ({ hotspot: place, ...figures(cells) })),
   };
-}
-
-/** Each measure of `parts` adds up to that measure of `total`, in the period and the year before. */
-function sumUp(disclosure: DisclosureControl, parts: ActivityCells[], total: ActivityCells) {
-  for (const measure of measures) {
-    for (const window of ["current", "yearBefore"] as const) {
-      disclosure.sum(
-        parts.map((cells) => cells[measure][window]),
-        total[measure][window],
-      );
-    }
-  }
 }

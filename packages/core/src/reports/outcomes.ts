@@ -1,5 +1,11 @@
 import { type Executor, queryRows, type SQL, sql } from "@pathways/db";
-import type { ExitsByReasonRow, OutcomesInput, OutcomesReport, OutcomesRow } from "@pathways/validators";
+import {
+  type ExitsByReasonRow,
+  type OutcomesInput,
+  type OutcomesReport,
+  type OutcomesRow,
+  reportDefinitions,
+} from "@pathways/validators";
 import {
   type DischargeReason,
   dischargeReasons,
@@ -7,21 +13,23 @@ import {
   substanceGroups,
 } from "@pathways/validators/codes";
 import type { VerbArgs } from "../context.ts";
+import { successfulDischargeSql } from "../rules/discharge.ts";
+import { representationWindowDays } from "../rules/pathway-windows.ts";
 import {
   day,
   type EpisodeQuery,
+  episodeCellPeriod,
   episodeQuery,
   firstDayAfterWindow,
   inRanges,
   periodMonths,
+  type ReportScope,
   reportHeader,
   reportScope,
-  representationDays,
   representedAfter,
-  successfulDischarge,
 } from "./common.ts";
 import type { Count } from "./disclosure.ts";
-import { episodeMeasure, everywhere, personRollupsAnswer } from "./person-rollups.ts";
+import { episodeMeasure, everywhere, freshness, personRollupsAnswer } from "./person-rollups.ts";
 
 export interface GroupRow {
   /** null: across substance groups. */
@@ -51,10 +59,19 @@ export interface OutcomesFigures {
  * latest successful discharge had no re-presentation within 182 days (provisional until 182 days
  * after `to` have passed); successful discharges as a share of all discharges; discharges by reason.
  */
-export async function outcomesReport({ ctx, input }: VerbArgs<OutcomesInput>): Promise<OutcomesReport> {
-  const scope = reportScope(ctx, ["commissioner", "treatment_manager"]);
+export async function outcomesReport(args: VerbArgs<OutcomesInput>): Promise<OutcomesReport> {
+  return outcomesReportFor(reportScope(args.ctx, reportDefinitions.outcomes.readers, args.input), args);
+}
+
+/** The outcomes for a reader whose scope (and so disclosure control) the verb has worked out. */
+export async function outcomesReportFor(
+  scope: ReportScope,
+  { ctx, input }: VerbArgs<OutcomesInput>,
+): Promise<OutcomesReport> {
   const query = episodeQuery(scope, input);
-  const { groupRows, sustainedRows, exitRows } = (await personRollupsAnswer(ctx.db, scope.today))
+  const rollups = await personRollupsAnswer(ctx.db, scope.today);
+  const period = await episodeCellPeriod(ctx, scope, input);
+  const { groupRows, sustainedRows, exitRows } = rollups
     ? await outcomesFromRollups(ctx.db, query)
     : await outcomesFromRaw(ctx.db, query);
 
@@ -63,54 +80,41 @@ export async function outcomesReport({ ctx, input }: VerbArgs<OutcomesInput>): P
   const rowKeys: (SubstanceGroup | null)[] = groups.length > 1 ? [...groups, null] : groups;
   const { disclosure } = scope;
 
+  // A cell is described by what it counts, the substance group, and the period cut to the months
+  // episodes are held for (docs/DISCLOSURE.md); totals across groups are cells of their own.
+  const cell = (what: string, group: SubstanceGroup | null, value: number) =>
+    disclosure.count(value, `outcomes:${what}|${group ?? "all"}|${period}`);
   const cellsOf = (key: SubstanceGroup | null) => {
     const row = groupRows.find((r) => r.substance_group === key);
     const sustained = sustainedRows.find((r) => r.substance_group === key)?.sustained ?? 0;
     return {
-      inTreatment: disclosure.count(row?.in_treatment ?? 0),
-      completions: disclosure.count(row?.completions ?? 0),
-      sustained: disclosure.count(sustained),
-      discharges: disclosure.count(row?.discharges ?? 0),
-      successfulDischarges: disclosure.count(row?.successful_discharges ?? 0),
+      inTreatment: cell("in_treatment", key, row?.in_treatment ?? 0),
+      completions: cell("completions", key, row?.completions ?? 0),
+      sustained: cell("without_representation", key, sustained),
+      discharges: cell("discharges", key, row?.discharges ?? 0),
+      successfulDischarges: cell("successful_discharges", key, row?.successful_discharges ?? 0),
     };
   };
   const cells = new Map(rowKeys.map((key) => [key, cellsOf(key)]));
   const groupCells = groups.map((group) => cells.get(group)!);
   const totalCells = cells.get(groups.length > 1 ? null : groups[0]!)!;
-  if (groups.length > 1) {
-    for (const measure of Object.keys(totalCells) as (keyof typeof totalCells)[]) {
-      disclosure.sum(
-        groupCells.map((c) => c[measure]),
-        totalCells[measure],
-      );
-    }
-  }
 
   // Discharges by reason: reasons down, groups across; its margins are the discharge counts above.
   const reasonCells = dischargeReasons.map((reason) => {
+    const ofReason = exitRows.filter((r) => r.discharge_reason === reason);
     const byGroup = groups.map((group) =>
-      disclosure.count(
-        exitRows.find((r) => r.substance_group === group && r.discharge_reason === reason)?.n ?? 0,
-      ),
+      cell(`discharges:${reason}`, group, ofReason.find((r) => r.substance_group === group)?.n ?? 0),
     );
     const total =
-      groups.length > 1 ? disclosure.count(byGroup.reduce((sum, c) => sum + c.value, 0)) : byGroup[0]!;
-    if (groups.length > 1) disclosure.sum(byGroup, total);
+      groups.length > 1
+        ? cell(
+            `discharges:${reason}`,
+            null,
+            ofReason.reduce((sum, r) => sum + r.n, 0),
+          )
+        : byGroup[0]!;
     return { reason, byGroup, total };
   });
-  groups.forEach((_, index) => {
-    disclosure.sum(
-      reasonCells.map((r) => r.byGroup[index]!),
-      groupCells[index]!.discharges,
-    );
-  });
-  if (groups.length > 1) {
-    disclosure.sum(
-      reasonCells.map((r) => r.total),
-      totalCells.discharges,
-    );
-  }
-  disclosure.apply();
 
   const figure = (cell: Count) => disclosure.figure(cell);
   const rows: OutcomesRow[] = rowKeys.map((key) => {
@@ -139,9 +143,10 @@ export async function outcomesReport({ ctx, input }: VerbArgs<OutcomesInput>): P
       total: figure(totalCells.discharges),
     },
   ];
-  const finalOn = firstDayAfterWindow(input.to, representationDays);
+  const finalOn = firstDayAfterWindow(input.to, representationWindowDays);
   return {
     ...reportHeader(scope, input, null),
+    ...freshness(rollups),
     substanceGroups: groups,
     rows,
     exitsByReason,
@@ -163,7 +168,7 @@ function episodesInPeriod(query: EpisodeQuery): SQL {
     scoped as (
       select e.person_id, e.substance_group, e.discharge_reason, e.discharged_on,
         (e.discharged_on between ${from} and ${to} and e.discharged_on <= ${today}) as exited,
-        ${successfulDischarge("e")} as successful
+        ${successfulDischargeSql("e")} as successful
       from episodes e
       where e.started_on <= ${to}
         and e.started_on <= ${today}

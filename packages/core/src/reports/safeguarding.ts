@@ -1,14 +1,17 @@
 import { queryRows, sql } from "@pathways/db";
-import type { SafeguardingInput, SafeguardingReport } from "@pathways/validators";
+import { reportDefinitions, type SafeguardingInput, type SafeguardingReport } from "@pathways/validators";
 import {
   type ReferralStatus,
   referralStatuses,
   type SafeguardingConcern,
   safeguardingConcerns,
 } from "@pathways/validators/codes";
+import { localDaySql } from "../calendar.ts";
 import type { Ctx, VerbArgs } from "../context.ts";
-import { day, dayOf, hotspotOf, monthsOf, onDays, reportHeader, reportScope } from "./common.ts";
-import { dayRollupCounts, dayRollupMeasure, refreshDayRollups } from "./day-rollups.ts";
+import { day, hotspotOf, monthsOf, onDays, type ReportScope, reportHeader, reportScope } from "./common.ts";
+import { dayRollupCounts, dayRollupMeasure, dayRollupsAnswer } from "./day-rollups.ts";
+import { monthProfile } from "./disclosure.ts";
+import { freshness } from "./person-rollups.ts";
 
 /**
  * Safeguarding: concerns raised on contacts in the period (at the hotspot), by type and month -
@@ -17,18 +20,33 @@ import { dayRollupCounts, dayRollupMeasure, refreshDayRollups } from "./day-roll
  * hotspot filter, only referrals made from a contact at that hotspot.
  */
 export async function safeguardingReport(args: VerbArgs<SafeguardingInput>): Promise<SafeguardingReport> {
-  return buildReport(args, safeguardingFromDayRollups);
+  return safeguardingReportFor(
+    reportScope(args.ctx, reportDefinitions.safeguarding.readers, args.input),
+    args,
+  );
+}
+
+/** Safeguarding for a reader whose scope (and so disclosure control) the verb has worked out. */
+export async function safeguardingReportFor(
+  scope: ReportScope,
+  args: VerbArgs<SafeguardingInput>,
+): Promise<SafeguardingReport> {
+  return buildReport(scope, args, safeguardingFromDayRollups);
 }
 
 /** The same report counted from the raw rows: the reference the day rollups are tested against. */
 export async function safeguardingReportFromRawRows(
   args: VerbArgs<SafeguardingInput>,
 ): Promise<SafeguardingReport> {
-  return buildReport(args, safeguardingFromRawRows);
+  return buildReport(
+    reportScope(args.ctx, reportDefinitions.safeguarding.readers, args.input),
+    args,
+    safeguardingFromRawRows,
+  );
 }
 
 export const safeguardingFromDayRollups: SafeguardingRows = async ({ ctx, input, today, hotspot }) => {
-  await refreshDayRollups(ctx.db);
+  const answer = await dayRollupsAnswer(ctx.db);
   const measure = new Map<string, { concern: SafeguardingConcern } | { status: ReferralStatus }>([
     ...safeguardingConcerns.map((concern) => [dayRollupMeasure.concern(concern), { concern }] as const),
     ...referralStatuses.map((status) => [dayRollupMeasure.socialCareReferral(status), { status }] as const),
@@ -39,21 +57,21 @@ export const safeguardingFromDayRollups: SafeguardingRows = async ({ ctx, input,
     hotspotId: hotspot?.id ?? null,
     byPlace: false,
   });
-  // One row per measure and month (places added up); referrals count over the whole period.
+  // One row per measure and month (places added up).
   const concernRows: ConcernRow[] = [];
-  const byStatus = new Map<ReferralStatus, number>();
+  const referralRows: ReferralRow[] = [];
   for (const row of rows) {
     const counted = measure.get(row.measure)!;
-    if ("concern" in counted) concernRows.push({ month: row.month!, concern: counted.concern, n: row.n });
-    else byStatus.set(counted.status, (byStatus.get(counted.status) ?? 0) + row.n);
+    if ("concern" in counted) concernRows.push({ month: row.month, concern: counted.concern, n: row.n });
+    else referralRows.push({ month: row.month, status: counted.status, n: row.n });
   }
-  return { concernRows, referralRows: [...byStatus].map(([status, n]) => ({ status, n })) };
+  return { concernRows, referralRows, ...freshness(answer) };
 };
 
 /** From the raw contacts and referrals (the report's first implementation). */
 export const safeguardingFromRawRows: SafeguardingRows = async ({ ctx, input, today: runOn, hotspot }) => {
   const today = day(runOn);
-  const contactDay = dayOf(sql`c.occurred_at`);
+  const contactDay = localDaySql(sql`c.occurred_at`);
   const concernRows = await queryRows<ConcernRow>(
     ctx.db,
     sql`
@@ -66,18 +84,18 @@ export const safeguardingFromRawRows: SafeguardingRows = async ({ ctx, input, to
         group by 1, 2
       `,
   );
-  const requestedDay = dayOf(sql`r.requested_at`);
+  const requestedDay = localDaySql(sql`r.requested_at`);
   const referralRows = await queryRows<ReferralRow>(
     ctx.db,
     sql`
-        select r.status::text as status, count(*)::int as n
+        select to_char(${requestedDay}, 'YYYY-MM') as month, r.status::text as status, count(*)::int as n
         from referrals r
         join services sv on sv.id = r.service_id
         ${hotspot ? sql`join contacts c on c.id = r.contact_id and c.hotspot_id = ${hotspot.id}::uuid` : sql``}
         where sv.code = 'safeguarding_social_care'
           and ${onDays(sql`r.requested_at`, input.from, input.to)}
           and ${requestedDay} <= ${today}
-        group by 1
+        group by 1, 2
       `,
   );
   return { concernRows, referralRows };
@@ -89,6 +107,7 @@ export interface ConcernRow {
   n: number;
 }
 export interface ReferralRow {
+  month: string;
   status: ReferralStatus;
   n: number;
 }
@@ -99,54 +118,65 @@ export type SafeguardingRows = (source: {
   input: SafeguardingInput;
   today: string;
   hotspot: { id: string } | null;
-}) => Promise<{ concernRows: ConcernRow[]; referralRows: ReferralRow[] }>;
+}) => Promise<{ concernRows: ConcernRow[]; referralRows: ReferralRow[]; figuresAsOf?: string }>;
 
 async function buildReport(
+  scope: ReportScope,
   { ctx, input }: VerbArgs<SafeguardingInput>,
   safeguardingRows: SafeguardingRows,
 ): Promise<SafeguardingReport> {
-  const scope = reportScope(ctx, ["commissioner"]);
   const hotspot = await hotspotOf(ctx, input.hotspotId);
-  const { concernRows, referralRows } = await safeguardingRows({ ctx, input, today: scope.today, hotspot });
+  const { concernRows, referralRows, figuresAsOf } = await safeguardingRows({
+    ctx,
+    input,
+    today: scope.today,
+    hotspot,
+  });
 
   const { disclosure } = scope;
+  const place = hotspot?.id ?? "everywhere";
   const months = monthsOf(input.from, input.to).map((m) => m.month);
-  const countOf = (concern: SafeguardingConcern, month: string) =>
-    concernRows.find((row) => row.concern === concern && row.month === month)?.n ?? 0;
-  // Concern types down, months across, with totals on both margins; every margin is a sum rule.
+  // Each cell is described by what it counts, where, and its months with their counts, so the same
+  // concerns give the same figure in a month's column and in a one-month report.
+  const cell = (what: string, rows: { month: string; n: number }[]) =>
+    disclosure.count(
+      rows.reduce((sum, row) => sum + row.n, 0),
+      `${what}|${place}|${monthProfile(rows.map((row) => [row.month, row.n] as const))}`,
+    );
   const grid = safeguardingConcerns.map((concern) => {
-    const byMonth = months.map((month) => disclosure.count(countOf(concern, month)));
-    const total = disclosure.count(byMonth.reduce((sum, cell) => sum + cell.value, 0));
-    disclosure.sum(byMonth, total);
-    return { concern, byMonth, total };
+    const rows = concernRows.filter((row) => row.concern === concern);
+    const what = dayRollupMeasure.concern(concern);
+    return {
+      concern,
+      byMonth: months.map((month) =>
+        cell(
+          what,
+          rows.filter((row) => row.month === month),
+        ),
+      ),
+      total: cell(what, rows),
+    };
   });
-  const monthTotals = months.map((_, index) => {
-    const column = grid.map((row) => row.byMonth[index]!);
-    const total = disclosure.count(column.reduce((sum, cell) => sum + cell.value, 0));
-    disclosure.sum(column, total);
-    return total;
-  });
-  const grandTotal = disclosure.count(monthTotals.reduce((sum, cell) => sum + cell.value, 0));
-  disclosure.sum(monthTotals, grandTotal);
-  disclosure.sum(
-    grid.map((row) => row.total),
-    grandTotal,
+  const monthTotals = months.map((month) =>
+    cell(
+      "concern:all",
+      concernRows.filter((row) => row.month === month),
+    ),
   );
-
+  const grandTotal = cell("concern:all", concernRows);
   const referralCells = referralStatuses.map((status) => ({
     status,
-    count: disclosure.count(referralRows.find((row) => row.status === status)?.n ?? 0),
+    count: cell(
+      dayRollupMeasure.socialCareReferral(status),
+      referralRows.filter((row) => row.status === status),
+    ),
   }));
-  const referralTotal = disclosure.count(referralCells.reduce((sum, row) => sum + row.count.value, 0));
-  disclosure.sum(
-    referralCells.map((row) => row.count),
-    referralTotal,
-  );
-  disclosure.apply();
+  const referralTotal = cell("social_care_referral:all", referralRows);
 
   const figure = disclosure.figure.bind(disclosure);
   return {
     ...reportHeader(scope, input, hotspot),
+    ...freshness({ asOf: figuresAsOf ?? null }),
     months,
     concerns: [
       ...grid.map((row) => ({

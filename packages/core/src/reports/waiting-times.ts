@@ -1,5 +1,6 @@
 import { type Executor, queryRows, sql } from "@pathways/db";
 import {
+  reportDefinitions,
   type ServiceCode,
   type WaitingTimesInput,
   type WaitingTimesReport,
@@ -7,19 +8,21 @@ import {
   waitingThresholdDays,
 } from "@pathways/validators";
 import { treatmentServiceCodes } from "@pathways/validators/codes";
+import { localDaySql } from "../calendar.ts";
 import type { VerbArgs } from "../context.ts";
 import {
   day,
-  dayOf,
   type EpisodeQuery,
+  episodeCellPeriod,
   episodeQuery,
   inRanges,
   periodMonths,
+  type ReportScope,
   reportHeader,
   reportScope,
 } from "./common.ts";
 import type { Count } from "./disclosure.ts";
-import { everywhere, personRollupsAnswer } from "./person-rollups.ts";
+import { everywhere, freshness, personRollupsAnswer } from "./person-rollups.ts";
 
 export interface WaitRow {
   service_id: string | null;
@@ -36,15 +39,18 @@ export interface WaitRow {
  * referral's request to the episode's start, by the service referred to: the median (an even count
  * takes the mean of the two middle values) and the share waiting more than 21 days.
  */
-export async function waitingTimesReport({
-  ctx,
-  input,
-}: VerbArgs<WaitingTimesInput>): Promise<WaitingTimesReport> {
-  const scope = reportScope(ctx, ["commissioner", "treatment_manager"]);
+export async function waitingTimesReport(args: VerbArgs<WaitingTimesInput>): Promise<WaitingTimesReport> {
+  return waitingTimesReportFor(reportScope(args.ctx, reportDefinitions.waiting.readers, args.input), args);
+}
+
+/** The waiting times for a reader whose scope (and so disclosure control) the verb has worked out. */
+export async function waitingTimesReportFor(
+  scope: ReportScope,
+  { ctx, input }: VerbArgs<WaitingTimesInput>,
+): Promise<WaitingTimesReport> {
   const query = episodeQuery(scope, input);
-  const measured = (await personRollupsAnswer(ctx.db, scope.today))
-    ? await waitsFromRollups(ctx.db, query)
-    : await waitsFromRaw(ctx.db, query);
+  const rollups = await personRollupsAnswer(ctx.db, scope.today);
+  const measured = rollups ? await waitsFromRollups(ctx.db, query) : await waitsFromRaw(ctx.db, query);
   // Services that took no one in the period still get a row: a zero is a result too.
   const offered = await queryRows<{
     service_id: string;
@@ -82,26 +88,20 @@ export async function waitingTimesReport({
   };
 
   const { disclosure } = scope;
+  const period = await episodeCellPeriod(ctx, scope, input);
+  // A cell is described by what it counts, the service (or all) and the period cut to the months
+  // episodes are held for (docs/DISCLOSURE.md); the substance group filter narrows what is counted.
   const cellsOf = (row: WaitRow) => {
-    const started = disclosure.count(row.started);
-    const over = disclosure.count(row.over);
-    const within = disclosure.count(row.started - row.over);
-    disclosure.sum([within, over], started);
+    const where = `${row.service_id ?? "all"}|${input.substanceGroup ?? "all"}|${period}`;
+    const started = disclosure.count(row.started, `waits:started|${where}`);
+    const over = disclosure.count(row.over, `waits:over|${where}`);
+    const within = disclosure.count(row.started - row.over, `waits:within|${where}`);
     return { row, started, over, within };
   };
   const serviceCells = serviceRows.map(cellsOf);
   // One service is its own total; a second row would only repeat it.
   const withTotal = serviceCells.length !== 1;
   const totalCells = withTotal ? cellsOf(totalRow) : serviceCells[0]!;
-  if (withTotal) {
-    for (const measure of ["started", "over", "within"] as const) {
-      disclosure.sum(
-        serviceCells.map((cells) => cells[measure]),
-        totalCells[measure],
-      );
-    }
-  }
-  disclosure.apply();
 
   const toRow = (cells: { row: WaitRow; started: Count; over: Count; within: Count }): WaitingTimesRow => ({
     service: cells.row.service_id
@@ -120,6 +120,7 @@ export async function waitingTimesReport({
   });
   return {
     ...reportHeader(scope, input, null),
+    ...freshness(rollups),
     rows: [...serviceCells.map(toRow), ...(withTotal ? [toRow(totalCells)] : [])],
   };
 }
@@ -135,7 +136,7 @@ export async function waitsFromRaw(db: Executor, query: EpisodeQuery): Promise<W
     sql`
       with waits as (
         select sv.id as service_id, sv.code::text as code, sv.name as service_name, o.name as provider_name,
-          (e.started_on - ${dayOf(sql`r.requested_at`)}) as days
+          (e.started_on - ${localDaySql(sql`r.requested_at`)}) as days
         from episodes e
         join referrals r on r.id = e.referral_id
         join services sv on sv.id = r.service_id

@@ -1,97 +1,138 @@
+import { testDisclosureSecret } from "@pathways/vitest-config";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Count, DisclosureControl } from "../../src/reports/disclosure.ts";
+import {
+  cellKey,
+  DisclosureControl,
+  maximumChange,
+  monthProfile,
+  perturb,
+  ptableRow,
+} from "../../src/reports/disclosure.ts";
+
+describe("the perturbation table", () => {
+  it("keeps zeros, never shows 1 to 4, and moves counts of 7 and over by at most 2", () => {
+    for (let count = 0; count <= 60; count++) {
+      for (let key = 0; key < 256; key++) {
+        const shown = perturb(count, key);
+        if (count === 0) expect(shown).toBe(0);
+        expect(shown < 1 || shown > 4).toBe(true);
+        if (count >= 7) expect(Math.abs(shown - count)).toBeLessThanOrEqual(maximumChange);
+        expect(shown).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+
+  it("spreads every row over the 256 cell keys and is unbiased to within 0.02", () => {
+    for (let count = 0; count <= 40; count++) {
+      const row = ptableRow(count);
+      expect(row.reduce((sum, [, keys]) => sum + keys, 0)).toBe(256);
+      const mean = row.reduce((sum, [change, keys]) => sum + (count + change) * keys, 0) / 256;
+      expect(Math.abs(mean - count)).toBeLessThanOrEqual(0.02);
+    }
+  });
+
+  it("never shows a true count of 1 to 4 as itself", () => {
+    for (const count of [1, 2, 3, 4]) {
+      for (let key = 0; key < 256; key++) expect([0, 5]).toContain(perturb(count, key));
+    }
+  });
+});
 
 describe("disclosure control", () => {
-  it("shows 1 to 4 as <5 and keeps 0 and 5 and over", () => {
-    const control = new DisclosureControl(true);
-    const cells = [0, 1, 4, 5, 120].map((n) => control.count(n));
-    control.apply();
-    expect(cells.map((cell) => control.figure(cell))).toEqual([0, "<5", "<5", 5, 120]);
+  const control = () => new DisclosureControl(true, testDisclosureSecret);
+
+  it("gives the same records the same figure, in any control made with the same secret", () => {
+    fc.assert(
+      fc.property(fc.nat(500), fc.string(), (value, description) => {
+        expect(control().count(value, description).shown).toBe(control().count(value, description).shown);
+      }),
+    );
   });
 
-  it("hides the next-smallest non-zero sibling when a total would give one hidden cell away", () => {
-    const control = new DisclosureControl(true);
-    const parts = [12, 0, 3, 40, 9].map((n) => control.count(n));
-    const total = control.count(64);
-    control.sum(parts, total);
-    control.apply();
-    expect(parts.map((cell) => control.figure(cell))).toEqual([12, 0, "<5", 40, "*"]);
-    expect(control.figure(total)).toBe(64);
+  it("draws the cells of different records independently, with about half shown exactly", () => {
+    const exact = Array.from({ length: 2000 }, (_, index) => control().count(100, `cell ${index}`)).filter(
+      (cell) => cell.shown === 100,
+    ).length;
+    // 128 of 256 keys leave a count of 7 or more as it is.
+    expect(exact / 2000).toBeGreaterThan(0.44);
+    expect(exact / 2000).toBeLessThan(0.56);
   });
 
-  it("leaves two hidden cells in a sum alone, and hides the total when no sibling can be", () => {
-    const twoSmall = new DisclosureControl(true);
-    const parts = [2, 3, 10].map((n) => twoSmall.count(n));
-    twoSmall.sum(parts, twoSmall.count(15));
-    twoSmall.apply();
-    expect(parts.map((cell) => twoSmall.figure(cell))).toEqual(["<5", "<5", 10]);
-
-    // A cell hidden by one rule, alone among zeros in another: only that rule's total can protect it.
-    const control = new DisclosureControl(true);
-    const small = control.count(2);
-    const big = control.count(7);
-    const rowTotal = control.count(9);
-    const column = [big, control.count(0)];
-    const columnTotal = control.count(7);
-    control.sum([small, big], rowTotal);
-    control.sum(column, columnTotal);
-    control.apply();
-    expect([small, big, rowTotal, columnTotal].map((cell) => control.figure(cell))).toEqual([
-      "<5",
-      "*",
-      9,
-      "*",
-    ]);
+  it("depends on the secret", () => {
+    const other = new DisclosureControl(true, `${testDisclosureSecret}-other`);
+    const differs = Array.from({ length: 200 }, (_, index) => `cell ${index}`).filter(
+      (description) => control().count(50, description).shown !== other.count(50, description).shown,
+    );
+    expect(differs.length).toBeGreaterThan(50);
+    expect(cellKey(testDisclosureSecret, "x")).not.toBe(cellKey(`${testDisclosureSecret}!`, "x"));
   });
 
-  it("hides a percentage, a change or a median made from a hidden count", () => {
-    const control = new DisclosureControl(true);
-    const [small, big, zero, other] = [3, 670, 0, 97].map((n) => control.count(n)) as [
-      Count,
-      Count,
-      Count,
-      Count,
-    ];
-    control.apply();
-    expect(control.percent(other, big)).toBe(14.5);
-    expect(control.percent(small, big)).toBe("*");
-    expect(control.percent(zero, zero)).toBeNull();
-    expect(control.change(other, big)).toBe(-85.5);
-    expect(control.change(small, big)).toBe("*");
-    expect(control.change(big, zero)).toBeNull();
-    expect(control.statistic(16.5, small)).toBe("*");
-    expect(control.statistic(16.5, big)).toBe(16.5);
+  it("shows a provider's own figures as they are", () => {
+    fc.assert(
+      fc.property(fc.nat(500), fc.string(), (value, description) => {
+        const exact = new DisclosureControl(false);
+        expect(exact.count(value, description).shown).toBe(value);
+      }),
+    );
   });
 
-  it("shows every figure as it is when switched off (a provider's own figures)", () => {
-    const control = new DisclosureControl(false);
-    const parts = [1, 2, 30].map((n) => control.count(n));
-    const total = control.count(33);
-    control.sum(parts, total);
-    control.apply();
-    expect(parts.map((cell) => control.figure(cell))).toEqual([1, 2, 30]);
-    expect(control.percent(parts[0]!, total)).toBe(3);
+  it("refuses to protect without a secret of 32 characters or more", () => {
+    expect(() => new DisclosureControl(true, null)).toThrow(/disclosure secret/);
+    expect(() => new DisclosureControl(true, "short")).toThrow(/disclosure secret/);
   });
 
-  it("rounds percentages half up on the decimal value: 4,100 -> 4,793 is +16.9%", () => {
-    const control = new DisclosureControl(true);
-    const [before, after, numerator, denominator] = [4100, 4793, 289, 2000].map((n) => control.count(n)) as [
-      Count,
-      Count,
-      Count,
-      Count,
-    ];
-    control.apply();
-    expect(control.change(after, before)).toBe(16.9);
-    // 14.45 is 14.449999... in binary; it still rounds to 14.5.
-    expect(control.percent(numerator, denominator)).toBe(14.5);
+  it("takes shares, changes and medians from the protected counts", () => {
+    const protect = control();
+    const cells = Array.from({ length: 50 }, (_, index) => ({
+      completed: protect.count(97, `completed ${index}`),
+      inTreatment: protect.count(670, `in treatment ${index}`),
+    }));
+    for (const { completed, inTreatment } of cells) {
+      expect(protect.percent(completed, inTreatment)).toBeCloseTo(
+        (100 * completed.shown) / inTreatment.shown,
+        1,
+      );
+      expect(protect.change(completed, inTreatment)).toBeCloseTo(
+        (100 * (completed.shown - inTreatment.shown)) / inTreatment.shown,
+        1,
+      );
+    }
+    const exact = new DisclosureControl(false);
+    expect(exact.percent(exact.count(97, "a"), exact.count(670, "b"))).toBe(14.5);
+    expect(exact.change(exact.count(4793, "a"), exact.count(4100, "b"))).toBe(16.9);
+    expect(protect.percent(protect.count(3, "a"), protect.count(0, "b"))).toBeNull();
   });
 
-  it("refuses to give figures before it is applied, and counts after", () => {
-    const control = new DisclosureControl(true);
-    const cell = control.count(3);
-    expect(() => control.figure(cell)).toThrow("Apply disclosure control before reading figures.");
-    control.apply();
-    expect(() => control.count(1)).toThrow();
+  it("shows a median only over a protected count of 10 or more", () => {
+    const protect = control();
+    const small = Array.from({ length: 30 }, (_, index) => protect.count(4, `small ${index}`));
+    for (const cell of small) expect(protect.statistic(12, cell)).toBe(cell.shown === 0 ? null : "*");
+    const large = protect.count(40, "large");
+    expect(protect.statistic(12.25, large)).toBe(12.3);
+  });
+
+  it("dates a record to its month only, and not at all under a protected 0", () => {
+    const protect = control();
+    const cells = Array.from({ length: 40 }, (_, index) => protect.count(1, `sustained ${index}`));
+    // A true 1 shows as 0 or 5; both happen over 40 cells.
+    expect(new Set(cells.map((cell) => cell.shown))).toEqual(new Set([0, 5]));
+    for (const cell of cells) {
+      expect(protect.recordDay("2025-04-09", cell)).toBe(cell.shown === 0 ? null : "2025-04-30");
+    }
+    const exact = new DisclosureControl(false);
+    expect(exact.recordDay("2025-04-09", exact.count(1, "sustained"))).toBe("2025-04-09");
+    expect(protect.recordDay(null, protect.count(7, "sustained"))).toBeNull();
+  });
+
+  it("describes months by their records only: empty months and order change nothing", () => {
+    expect(
+      monthProfile([
+        ["2025-07", 1],
+        ["2025-01", 0],
+        ["2025-03", 4],
+        ["2025-07", 2],
+      ]),
+    ).toBe("2025-03:4,2025-07:3");
   });
 });

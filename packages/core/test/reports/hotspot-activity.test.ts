@@ -1,8 +1,12 @@
 import { describeDb } from "@pathways/vitest-config";
 import { on, once, type ReportWorld, reportWorld } from "@pathways/vitest-config/report-world";
 import { expect, it } from "vitest";
-import { Forbidden } from "../../src/errors.ts";
-import { hotspotActivityReport } from "../../src/reports/hotspot-activity.ts";
+import { Forbidden, ValidationError } from "../../src/errors.ts";
+import { hotspotActivityReport, hotspotActivityReportFor } from "../../src/reports/hotspot-activity.ts";
+import { exactly } from "./exact-figures.ts";
+
+/** What each figure counts, exactly (disclosure control has its own tests). */
+const exactHotspotActivityReport = exactly(hotspotActivityReportFor);
 
 const year2017 = { from: "2017-01-01", to: "2017-12-31" } as const;
 
@@ -47,7 +51,7 @@ describeDb("hotspot activity report", (use) => {
 
   it("shows needles found per month against the same month a year before: 4,100 -> 4,793 is +16.9%", async () => {
     const world = await data();
-    const report = await hotspotActivityReport({
+    const report = await exactHotspotActivityReport({
       ctx: on(world.ctxOf("commissioner"), "2018-06-01"),
       input: year2017,
     });
@@ -77,21 +81,20 @@ describeDb("hotspot activity report", (use) => {
     ]);
   });
 
-  it("suppresses small contact and report counts, and the siblings that would give them away", async () => {
+  it("counts contacts and community reports per month and per hotspot", async () => {
     const world = await data();
-    const report = await hotspotActivityReport({
+    const report = await exactHotspotActivityReport({
       ctx: on(world.ctxOf("commissioner"), "2018-06-01"),
       input: year2017,
     });
     const month = (key: string) => report.months.find((m) => m.month === key)!;
     expect(month("2017-01").contacts).toEqual(figures(10, 8, 25));
-    expect(month("2017-02").contacts).toEqual(figures("<5", 6, "*"));
-    // June's 7 is hidden: with January's 10 and the total of 20 it would give February's 3 away.
-    expect(month("2017-06").contacts).toEqual(figures("*", 0, "*"));
-    expect(month("2017-03").communityReports).toEqual(figures("<5", 5, "*"));
+    expect(month("2017-02").contacts).toEqual(figures(3, 6, -50));
+    expect(month("2017-06").contacts).toEqual(figures(7, 0, null));
+    expect(month("2017-03").communityReports).toEqual(figures(2, 5, -60));
     expect(month("2017-04").contacts).toEqual(figures(0, 0, null));
     expect(report.total.contacts).toEqual(figures(20, 14, 42.9));
-    expect(report.total.communityReports).toEqual(figures("<5", 5, "*"));
+    expect(report.total.communityReports).toEqual(figures(2, 5, -60));
     expect(
       report.byHotspot.map((row) => [
         row.hotspot?.name ?? "other",
@@ -100,23 +103,21 @@ describeDb("hotspot activity report", (use) => {
         row.needlesFound,
       ]),
     ).toEqual([
-      // No contact count here is small, and none of this table's cells is one of the months', so
-      // its contacts are shown; the 2 community reports are hidden, and their total with them.
       [world.hotspots.grandpont.name, figures(7, 0, null), figures(0, 0, null), figures(0, 0, null)],
       [world.hotspots.southPark.name, figures(13, 14, -7.1), figures(0, 5, -100), figures(4793, 4100, 16.9)],
-      ["other", figures(0, 0, null), figures("<5", 0, "*"), figures(0, 0, null)],
+      ["other", figures(0, 0, null), figures(2, 0, null), figures(0, 0, null)],
     ]);
   });
 
   it("filters to one hotspot", async () => {
     const world = await data();
-    const report = await hotspotActivityReport({
+    const report = await exactHotspotActivityReport({
       ctx: on(world.ctxOf("commissioner"), "2018-06-01"),
       input: { ...year2017, hotspotId: world.hotspots.southPark.id },
     });
     expect(report.byHotspot).toEqual([]);
-    expect(report.months[0]!.contacts).toEqual(figures("*", 8, "*"));
-    expect(report.months[1]!.contacts).toEqual(figures("<5", 6, "*"));
+    expect(report.months[0]!.contacts).toEqual(figures(10, 8, 25));
+    expect(report.months[1]!.contacts).toEqual(figures(3, 6, -50));
     expect(report.total).toEqual({
       contacts: figures(13, 14, -7.1),
       communityReports: figures(0, 5, -100),
@@ -124,18 +125,17 @@ describeDb("hotspot activity report", (use) => {
     });
   });
 
-  it("handles a partial first and last month", async () => {
+  it("refuses a commissioner a period that is not whole months, naming each field", async () => {
     const world = await data();
-    const report = await hotspotActivityReport({
+    const refusal = await hotspotActivityReport({
       ctx: on(world.ctxOf("commissioner"), "2018-06-01"),
       input: { from: "2017-03-15", to: "2017-04-05", hotspotId: world.hotspots.southPark.id },
+    }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect((refusal as ValidationError).fields).toEqual({
+      from: [expect.stringMatching(/^from must be the first day of a month/)],
+      to: [expect.stringMatching(/^to must be the last day of a month.*2017-04-30/)],
     });
-    expect(
-      report.months.map((m) => [m.month, m.from, m.to, m.needlesFound.current, m.needlesFound.yearBefore]),
-    ).toEqual([
-      ["2017-03", "2017-03-15", "2017-03-31", 0, 0],
-      ["2017-04", "2017-04-01", "2017-04-05", 10, 0],
-    ]);
   });
 
   it("is for commissioners only", async () => {

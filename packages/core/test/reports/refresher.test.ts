@@ -43,6 +43,45 @@ describeDb("report rollup refresher", (use) => {
     expect((await queued(db)).days).toBeGreaterThan(0);
   });
 
+  it("vacuums the person and day rollups after many short folds, as nothing else does on PGlite", async () => {
+    const { db } = use();
+    const world = await reportWorld(db);
+    const people = await world.people(3);
+    // One table of each family the refresher vacuums: a fold rewrites rows in each.
+    const tables = ["report_person_funnel_days", "report_day_counts", "report_day_month_counts"];
+    const vacuums = async () => {
+      const rows = await queryRows<{ relname: string; n: number }>(
+        db,
+        sql`select relname, coalesce(vacuum_count, 0)::int as n from pg_stat_user_tables
+          where relname in (${sql.join(
+            tables.map((table) => sql`${table}`),
+            sql`, `,
+          )})`,
+      );
+      return Object.fromEntries(
+        tables.map((table) => [table, rows.find((r) => r.relname === table)?.n ?? 0]),
+      );
+    };
+    const before = await vacuums();
+    const refresher = startRollupRefresher({ db, intervalMs: 20, vacuumAfter: 3 });
+    try {
+      // One person at a time: each fold is short, and only their sum reaches the threshold.
+      for (const person of people) {
+        await world.contact({ at: "2026-03-02", personId: person });
+        await expect
+          .poll(() => queued(db), { timeout: 10_000, interval: 50 })
+          .toEqual({ days: 0, people: 0 });
+      }
+      const vacuumed = async () => {
+        const now = await vacuums();
+        return tables.filter((table) => now[table]! > before[table]!);
+      };
+      await expect.poll(vacuumed, { timeout: 10_000, interval: 50 }).toEqual(tables);
+    } finally {
+      await refresher.stop();
+    }
+  });
+
   it("logs a failure once and keeps trying", async () => {
     const { db } = use();
     const lines: string[] = [];

@@ -1,0 +1,3 @@
+export * from "./import.ts";
+export * from "./rates.ts";
+export * from "./register.ts";

@@ -1,0 +1,3 @@
+import { pathwaysTestConfig } from "@pathways/vitest-config/config";
+
+export default pathwaysTestConfig;

@@ -52,22 +52,50 @@ export function forgeryRefusal(request: FastifyRequest, allowedOrigins: string[]
   return null;
 }
 
-/** A strict policy: the app loads only its own scripts, styles, images and API. */
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/**
+ * A strict policy: the app loads only its own scripts, styles, images and API; images may also come
+ * from the map's tile server (`tileOrigin`, from PATHWAYS_MAP_TILES), and nothing else from it.
+ */
+export function contentSecurityPolicy(tileOrigin: string | null): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data:${tileOrigin ? ` ${tileOrigin}` : ""}`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
 
-export function setSecurityHeaders(reply: FastifyReply): void {
-  reply.header("Content-Security-Policy", contentSecurityPolicy);
+/** The web build's content-hashed files: a new build gets new names, so they may be kept for a year. */
+export function isHashedAsset(url: string): boolean {
+  return /^\/assets\/[^/?]+-[A-Za-z0-9_-]{8,}\.(js|css|woff2?|png|svg)(\?|$)/.test(url);
+}
+
+/** A source map: never served, so the app's source is not handed to anyone who asks. */
+export function isSourceMap(url: string): boolean {
+  return /\.map(\?|$)/.test(url);
+}
+
+/**
+ * Headers on every answer. Nothing that can show a person may be kept by a browser, a shared
+ * computer's cache or a proxy: API answers and every page (index.html) are `no-store`; only hashed
+ * static files may be cached. HSTS only over HTTPS (as told by a trusted proxy when TRUST_PROXY is
+ * set), since a browser ignores it over plain HTTP and a development server must stay reachable.
+ */
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply, policy: string): void {
+  reply.header(
+    "Cache-Control",
+    isHashedAsset(request.url) && reply.statusCode === 200
+      ? "public, max-age=31536000, immutable"
+      : "no-store",
+  );
+  if (isHttps(request)) reply.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  reply.header("Content-Security-Policy", policy);
   reply.header("X-Content-Type-Options", "nosniff");
   reply.header("X-Frame-Options", "DENY");
   reply.header("Referrer-Policy", "no-referrer");

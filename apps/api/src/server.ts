@@ -3,21 +3,25 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import { type AppRouter, appRouter, createApiContext } from "@pathways/api";
+import { backgroundQueues } from "@pathways/core";
 import type { DbHandle } from "@pathways/db";
-import type { FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
-import type { ServerConfig } from "./env.ts";
+import { disclosureSecretFor } from "./database.ts";
+import { type ServerConfig, tileTemplateOrigin } from "./env.ts";
 import {
   clearedSessionCookie,
+  contentSecurityPolicy,
   forgeryRefusal,
   isHttps,
+  isSourceMap,
   readCookie,
   sessionCookie,
   sessionCookieName,
   setSecurityHeaders,
 } from "./http-security.ts";
 import { safeErrorSerializer } from "./log-safety.ts";
-import { trpcRoute } from "./trpc-route.ts";
+import { registerMetrics } from "./metrics.ts";
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 export const maxBatchSize = 20;
@@ -27,8 +31,6 @@ export interface BuildServerOptions {
   database: DbHandle;
   /** Where pino writes; tests pass a stream to read the log back. */
   logStream?: NodeJS.WritableStream;
-  /** Send every tRPC call through tRPC's own adapter; tests compare its answers with the direct route's. */
-  stockTrpcAdapter?: boolean;
 }
 
 /** The HTTP server: tRPC at /trpc, health probes, the built web app at /. Does not listen. */
@@ -36,7 +38,6 @@ export async function buildServer({
   config,
   database,
   logStream,
-  stockTrpcAdapter = false,
 }: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -63,16 +64,31 @@ export async function buildServer({
     routerOptions: { maxParamLength: 5000 },
   });
 
+  const policy = contentSecurityPolicy(
+    config.mapTiles ? tileTemplateOrigin(config.mapTiles.urlTemplate) : null,
+  );
   app.addHook("onSend", async (request, reply) => {
-    setSecurityHeaders(reply);
+    setSecurityHeaders(request, reply, policy);
     reply.header("X-Request-Id", request.id);
   });
+
+  const disclosure = disclosureSecretFor(config);
+  if (disclosure.source === "development") {
+    app.log.warn(
+      "PATHWAYS_DISCLOSURE_SECRET is not set: commissioner figures are protected with the development secret. Set it before real use.",
+    );
+  }
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     const ready = await database.ping();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "database unavailable" });
+    if (!ready) return reply.code(503).send({ status: "database unavailable" });
+    // How far behind the background work is (counts and ages, nothing about a person): a report
+    // reads rollups as of their oldest queued change, and reporters wait for the outbox.
+    const queues = await backgroundQueues(database.db).catch(() => null);
+    return reply.code(200).send({ status: "ready", queues });
   });
+  if (config.metricsToken) registerMetrics(app, database, config.metricsToken);
 
   await app.register(async (trpcScope) => {
     trpcScope.addHook("onRequest", async (request, reply) => {
@@ -81,9 +97,8 @@ export async function buildServer({
         return reply.code(403).send({ error: { message: refusal, code: "FORBIDDEN" } });
       }
     });
-    await trpcScope.register(trpcRoute<AppRouter>, {
+    await trpcScope.register(fastifyTRPCPlugin, {
       prefix: "/trpc",
-      directSingleCalls: !stockTrpcAdapter,
       trpcOptions: {
         router: appRouter,
         // Batches are for a page's few parallel queries; a long one is an attempt to amplify load.
@@ -93,7 +108,13 @@ export async function buildServer({
           return createApiContext(
             {
               db: database.db,
-              sessions: { secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes },
+              sessions: {
+                secret: config.sessionSecret,
+                idleMinutes: config.sessionIdleMinutes,
+                adminsNeedSecondFactor: config.adminsNeedSecondFactor,
+              },
+              disclosureSecret: disclosure.secret,
+              mapTiles: config.mapTiles,
             },
             {
               requestId: req.id,
@@ -115,10 +136,19 @@ export async function buildServer({
   });
 
   if (existsSync(path.join(config.webDist, "index.html"))) {
-    await app.register(fastifyStatic, { root: config.webDist, wildcard: false, index: "index.html" });
+    await app.register(fastifyStatic, {
+      root: config.webDist,
+      wildcard: false,
+      index: "index.html",
+      // Cache-Control is set for every answer in setSecurityHeaders; source maps are never served.
+      cacheControl: false,
+      allowedPath: (pathName) => !isSourceMap(pathName),
+    });
     // The web app routes on the client: any other page path gets index.html.
     app.setNotFoundHandler((request, reply) => {
-      if (request.method === "GET" && !request.url.startsWith("/trpc")) return reply.sendFile("index.html");
+      if (request.method === "GET" && !request.url.startsWith("/trpc") && !isSourceMap(request.url)) {
+        return reply.sendFile("index.html");
+      }
       return reply.code(404).send({ error: "Not found" });
     });
   } else {

@@ -1,5 +1,6 @@
-import { type Ctx, isDatabaseEmpty, seedDemo, startRollupRefresher } from "@pathways/core";
+import { type Ctx, startRollupRefresher } from "@pathways/core";
 import type { DbHandle } from "@pathways/db";
+import { isDatabaseEmpty, seedDemo } from "@pathways/seed";
 import type { FastifyInstance } from "fastify";
 import { openDatabase } from "./database.ts";
 import type { ServerConfig } from "./env.ts";
@@ -17,19 +18,45 @@ export interface RunningServer {
   app: FastifyInstance;
   database: DbHandle;
   url: string;
-  /** Stops accepting, finishes in-flight requests, then closes the database. */
-  stop(): Promise<void>;
+  /** How long `stop()` lets requests and background loops run on before it cuts them off. */
+  shutdownTimeoutMs: number;
+  /**
+   * Stops accepting, lets in-flight requests and the background loops finish until the shutdown
+   * deadline, cuts off whatever is still running then, and closes the database.
+   */
+  stop(): Promise<StopResult>;
 }
+
+export interface StopResult {
+  /** True when every request and loop finished before the deadline. */
+  drained: boolean;
+  /** What was still running at the deadline and was cut off. */
+  cutOff: string[];
+  elapsedMs: number;
+}
+
+/** How long the database gets to close after the drain (postgres.js ends its queries within 5 s). */
+const databaseCloseMs = 6_000;
 
 export async function startServer({ config, demo = false, logStream }: StartOptions): Promise<RunningServer> {
   const database = await openDatabase(config);
   try {
-    await database.migrate();
-    if (demo) {
-      const ctx: Ctx = { db: database.db, actor: { kind: "system", name: "demo-seed" } };
-      if (await isDatabaseEmpty(ctx)) await seedDemo({ ctx });
-    }
+    // Servers starting together on one database migrate and seed one at a time, so an empty
+    // database is seeded once.
+    await database.migrate(
+      demo
+        ? async () => {
+            const ctx: Ctx = { db: database.db, actor: { kind: "system", name: "demo-seed" } };
+            if (await isDatabaseEmpty(ctx)) await seedDemo({ ctx });
+          }
+        : undefined,
+    );
     const app = await buildServer({ config, database, logStream });
+    let stopping: Promise<StopResult> | undefined;
+    // While stopping, every response closes its connection, so keep-alive clients go elsewhere.
+    app.addHook("onSend", async (_request, reply) => {
+      if (stopping) reply.header("Connection", "close");
+    });
     if (config.usingDevelopmentSecret) {
       app.log.warn("SESSION_SECRET is not set: using the development secret. Set it before real use.");
     }
@@ -47,18 +74,52 @@ export async function startServer({ config, demo = false, logStream }: StartOpti
       db: database.db,
       log: (level, message, fields = {}) => app.log[level](fields, message),
     });
-    let stopping: Promise<void> | undefined;
+    const shutDown = async (): Promise<StopResult> => {
+      const started = Date.now();
+      // The workers finish the update and the fold in hand while requests drain (new requests get
+      // a 503 and every response closes its connection); the database closes after all of them.
+      const parts: [string, Promise<unknown>][] = [
+        ["HTTP requests", app.close()],
+        ["rollup refresher", refresher.stop()],
+      ];
+      if (worker) parts.push(["outbox worker", worker.stop()]);
+      const running = new Set(parts.map(([name]) => name));
+      const drained = await settlesWithin(
+        Promise.all(
+          parts.map(([name, done]) =>
+            done.then(
+              () => running.delete(name),
+              (error: unknown) => {
+                running.delete(name);
+                app.log.error({ err: error }, `${name}: did not stop cleanly`);
+              },
+            ),
+          ),
+        ),
+        config.shutdownTimeoutMs,
+      );
+      const cutOff = [...running];
+      if (!drained) {
+        app.log.warn(
+          { cutOff },
+          `shutdown deadline (${config.shutdownTimeoutMs} ms) passed: cutting off ${cutOff.join(", ")}`,
+        );
+        // Open transactions end with their connections: PostgreSQL rolls them back, and nothing
+        // that was cut off was acknowledged.
+        app.server.closeAllConnections();
+      }
+      if (!(await settlesWithin(database.close(), databaseCloseMs))) {
+        app.log.warn("the database did not close in time; exiting anyway");
+        cutOff.push("database");
+      }
+      return { drained: cutOff.length === 0, cutOff, elapsedMs: Date.now() - started };
+    };
     return {
       app,
       database,
       url: address,
-      stop: () =>
-        (stopping ??= (async () => {
-          // The workers finish the update and the fold in hand while requests drain; then the
-          // database closes.
-          await Promise.all([app.close(), worker?.stop(), refresher.stop()]);
-          await database.close();
-        })()),
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      stop: () => (stopping ??= shutDown()),
     };
   } catch (error) {
     await database.close().catch(() => {});
@@ -66,18 +127,60 @@ export async function startServer({ config, demo = false, logStream }: StartOpti
   }
 }
 
-/** Stops cleanly on SIGTERM or SIGINT: in-flight requests finish, the database closes. */
+/** True when `promise` settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Stops on SIGTERM or SIGINT: drains within the shutdown deadline, closes the database and exits 0,
+ * or 1 when something had to be cut off. A second signal exits at once. Should the shutdown itself
+ * ever hang, a last timer ends the process shortly after the deadline.
+ */
 export function stopOnSignals(server: RunningServer): void {
+  const { shutdownTimeoutMs } = server;
+  let received = false;
   const stop = (signal: string) => {
-    server.app.log.info(`${signal} received: finishing in-flight requests and closing the database`);
+    if (received) {
+      server.app.log.warn(`${signal} received again: exiting now`);
+      process.exit(1);
+    }
+    received = true;
+    server.app.log.info(
+      `${signal} received: finishing in-flight requests and background work (up to ${shutdownTimeoutMs} ms), then closing the database`,
+    );
+    setTimeout(
+      () => {
+        server.app.log.error("shutdown did not finish: exiting");
+        process.exit(1);
+      },
+      shutdownTimeoutMs + databaseCloseMs + 2_000,
+    ).unref();
     server.stop().then(
-      () => process.exit(0),
+      (result) => {
+        server.app.log.info(result, result.drained ? "stopped" : "stopped after cutting off work");
+        process.exit(result.drained ? 0 : 1);
+      },
       (error) => {
         server.app.log.error({ err: error }, "shutdown failed");
         process.exit(1);
       },
     );
   };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
 }

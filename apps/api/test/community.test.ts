@@ -90,6 +90,32 @@ describeDb("community reports over HTTP", (use) => {
     await app.close();
   });
 
+  it("holds signed-in staff to the same limit per address", async () => {
+    const password = "correct horse battery staple";
+    const { actors } = await makeWorld(use().db, { passwordHash: await hashPassword(password) });
+    const app = await serverOn(use().handle);
+    const address = "192.0.2.20";
+    const signIn = await app.inject({
+      method: "POST",
+      url: "/trpc/auth.signIn",
+      payload: JSON.stringify({ json: { email: actors.admin.email, password } }),
+      headers: { "content-type": "application/json" },
+      remoteAddress: address,
+    });
+    const cookie = sessionCookieFrom({ headers: signIn.headers });
+    const submit = () =>
+      app.inject({
+        method: "POST",
+        url: "/trpc/community.submit",
+        payload: JSON.stringify({ json: report }),
+        headers: { "content-type": "application/json", cookie },
+        remoteAddress: address,
+      });
+    for (let i = 0; i < 5; i += 1) expect((await submit()).statusCode).toBe(200);
+    expect((await submit()).statusCode).toBe(429);
+    await app.close();
+  });
+
   it("answers the honeypot with an ordinary-looking reference", async () => {
     const app = await serverOn(use().handle);
     const answer = await call(app, "mutation", "community.submit", {

@@ -1,11 +1,13 @@
 import { appRouter } from "@pathways/api";
 import { hashPassword } from "@pathways/core";
 import { queryRows, sql, tablesInDependencyOrder } from "@pathways/db";
+import { type ReportKind, reportDefinitions, reportKinds } from "@pathways/validators";
 import type { Role } from "@pathways/validators/codes";
 import { describeDb, makeWorld } from "@pathways/vitest-config";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
+import superjson from "superjson";
 import { beforeAll, expect, it } from "vitest";
 import { maxBatchSize } from "../src/server.ts";
 import { call, serverOn, sessionCookieFrom } from "./helpers.ts";
@@ -79,6 +81,13 @@ function inputFor(procedure: Procedure): fc.Arbitrary<unknown> {
   );
 }
 
+/** A commissioner where the report is theirs to run, else an admin (who may run every report). */
+function reportReader(report: ReportKind): Role {
+  return (reportDefinitions[report].readers as readonly Role[]).includes("commissioner")
+    ? "commissioner"
+    : "admin";
+}
+
 describeDb("hostile input", (use) => {
   let app: FastifyInstance;
   let cookies: Record<Role, string>;
@@ -141,6 +150,161 @@ describeDb("hostile input", (use) => {
     }
     expect(failures).toEqual([]);
   }, 600_000);
+
+  it("answers year 0, negative years, year 10000 and far-future dates in every date field with a 400 naming the field", async () => {
+    const id = "6f1c1f4e-9a55-4c55-8f55-0a5d2c1e4b11";
+    const inFiveYears = new Date(Date.now() + 5 * 366 * 86_400_000);
+    const days = [
+      "0000-01-01",
+      "-0001-01-01",
+      "10000-01-01",
+      "9999-12-31",
+      inFiveYears.toISOString().slice(0, 10),
+    ];
+    const moments = [
+      new Date("0000-01-01T00:00:00Z"),
+      new Date("-000001-06-01T00:00:00Z"),
+      new Date("-271821-04-20T00:00:00Z"),
+      new Date("+010000-01-01T00:00:00Z"),
+      inFiveYears,
+    ];
+    const person = { firstInitial: "J", surnameInitial: "S", sex: "male" };
+    const contact = { clientKey: "hostile-date-1", location: "park", contactType: "street_outreach" };
+    const period = { from: "2025-01-01", to: "2025-12-31" };
+    // [procedure, kind, who calls it, a valid input but for the field, the field (its fieldErrors key), moments or days]
+    const dateFields: [
+      string,
+      "query" | "mutation",
+      Role,
+      Record<string, unknown>,
+      string,
+      "day" | "moment",
+    ][] = [
+      ["contacts.log", "mutation", "outreach_worker", contact, "occurredAt", "moment"],
+      [
+        "contacts.log",
+        "mutation",
+        "outreach_worker",
+        { ...contact, occurredAt: new Date(), newPerson: person },
+        "newPerson.dateOfBirth",
+        "day",
+      ],
+      [
+        "needleFinds.log",
+        "mutation",
+        "outreach_worker",
+        { clientKey: "hostile-date-2", location: "park", count: 2 },
+        "foundAt",
+        "moment",
+      ],
+      ["people.create", "mutation", "outreach_worker", person, "dateOfBirth", "day"],
+      ["people.likelyDuplicates", "query", "outreach_worker", person, "dateOfBirth", "day"],
+      [
+        "people.recordConsent",
+        "mutation",
+        "outreach_worker",
+        { personId: id, kind: "share", status: "given" },
+        "recordedOn",
+        "day",
+      ],
+      [
+        "episodes.start",
+        "mutation",
+        "treatment_manager",
+        { personId: id, substanceGroup: "opiate" },
+        "startedOn",
+        "day",
+      ],
+      [
+        "episodes.scheduleAppointment",
+        "mutation",
+        "treatment_manager",
+        { episodeId: id },
+        "scheduledAt",
+        "moment",
+      ],
+      [
+        "episodes.addIntervention",
+        "mutation",
+        "treatment_manager",
+        { episodeId: id, type: "psychosocial", setting: "community", startedOn: "2025-01-01" },
+        "endedOn",
+        "day",
+      ],
+      [
+        "episodes.addIntervention",
+        "mutation",
+        "treatment_manager",
+        { episodeId: id, type: "psychosocial", setting: "community" },
+        "startedOn",
+        "day",
+      ],
+      ["episodes.endIntervention", "mutation", "treatment_manager", { interventionId: id }, "endedOn", "day"],
+      [
+        "episodes.recordTopReview",
+        "mutation",
+        "treatment_manager",
+        { episodeId: id, stage: "start" },
+        "completedOn",
+        "day",
+      ],
+      [
+        "episodes.discharge",
+        "mutation",
+        "treatment_manager",
+        { episodeId: id, reason: "completed_drug_free" },
+        "dischargedOn",
+        "day",
+      ],
+      ...reportKinds.flatMap((report) =>
+        (["from", "to"] as const).map(
+          (field) =>
+            [`reports.${report}`, "query", reportReader(report), period, field, "day"] as [
+              string,
+              "query",
+              Role,
+              Record<string, unknown>,
+              string,
+              "day",
+            ],
+        ),
+      ),
+      ["admin.auditLog", "query", "admin", {}, "from", "day"],
+      ["admin.auditLog", "query", "admin", {}, "to", "day"],
+    ];
+    const wrong: string[] = [];
+    for (const [path, kind, role, base, field, type] of dateFields) {
+      for (const value of type === "day" ? days : moments) {
+        const input = structuredClone(base);
+        const [outer, inner] = field.split(".") as [string, string | undefined];
+        if (inner) (input[outer] as Record<string, unknown>)[inner] = value;
+        else input[outer] = value;
+        const payload = JSON.stringify(superjson.serialize(input));
+        const response =
+          kind === "query"
+            ? await app.inject({
+                method: "GET",
+                url: `/trpc/${path}?input=${encodeURIComponent(payload)}`,
+                headers: { cookie: cookies[role] },
+              })
+            : await app.inject({
+                method: "POST",
+                url: `/trpc/${path}`,
+                payload,
+                headers: { "content-type": "application/json", cookie: cookies[role] },
+              });
+        const messages = (
+          response.json() as { error?: { json: { data: { fieldErrors?: Record<string, string[]> } } } }
+        ).error?.json.data.fieldErrors?.[field];
+        if (response.statusCode !== 400 || !messages?.length) {
+          wrong.push(
+            `${path} ${field}=${value instanceof Date ? String(value.getTime()) : value}: ${response.statusCode} ${response.body.slice(0, 200)}`,
+          );
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 
   it("refuses bodies that are not JSON, too large, or too many calls at once, without a 5xx", async () => {
     const garbage = await app.inject({

@@ -1,5 +1,6 @@
 import { type Actor, resolveSession, type SessionSettings } from "@pathways/core";
 import type { Database } from "@pathways/db";
+import type { MapTiles } from "@pathways/validators";
 import { toTRPCError } from "./errors.ts";
 
 /** What the HTTP layer tells the API about one request, whatever server carries it. */
@@ -14,14 +15,22 @@ export interface RequestInfo {
 export interface ApiDeps {
   db: Database;
   sessions: SessionSettings;
+  /** Keys disclosure control of commissioner figures (docs/DISCLOSURE.md); never sent or logged. */
+  disclosureSecret: string;
+  /** The map's tile server (PATHWAYS_MAP_TILES); null or absent: the map has no tiles. */
+  mapTiles?: MapTiles | null;
 }
 
 export interface ApiContext {
   db: Database;
   actor: Actor;
   requestId: string;
+  /** Where the request came from, signed in or not: the limits that count by address use it. */
+  address?: string;
   request: RequestInfo;
   sessions: SessionSettings;
+  disclosureSecret: string;
+  mapTiles?: MapTiles | null;
 }
 
 export async function createApiContext(deps: ApiDeps, request: RequestInfo): Promise<ApiContext> {
@@ -37,7 +46,10 @@ export async function createApiContext(deps: ApiDeps, request: RequestInfo): Pro
     db: deps.db,
     actor: user ?? { kind: "public", address: request.address },
     requestId: request.requestId,
+    address: request.address,
     request,
     sessions: deps.sessions,
+    disclosureSecret: deps.disclosureSecret,
+    mapTiles: deps.mapTiles ?? null,
   };
 }

@@ -12,20 +12,34 @@ const codeOf: Record<PathwaysError["kind"], TRPC_ERROR_CODE_KEY> = {
   rate_limited: "TOO_MANY_REQUESTS",
 };
 
+/**
+ * SQLSTATEs of a connection lost or refused for a while: shutdown, failover, termination, limits.
+ * 25006 (read-only transaction) is a failover too: Pathways never opens a read-only transaction to
+ * write, but pg_auto_failover keeps a just-promoted primary read-only until the old one is surely
+ * demoted (decision 0054), and a connection made in that window fails its writes until then.
+ */
+const unavailableStates = new Set(["57P01", "57P02", "57P03", "25P03", "53300", "25006"]);
+/** Node's and postgres.js's codes for a connection that broke, timed out or never opened. */
+const unavailableConnectionCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+]);
+
 /** Connection failures and shutdowns: the database is away, so the request may be retried later. */
 function isDatabaseUnavailable(error: unknown): boolean {
   const code = sqlErrorCode(error);
-  if (code && (code.startsWith("08") || code === "57P01" || code === "57P03")) return true;
+  if (code && (code.startsWith("08") || unavailableStates.has(code))) return true;
   for (let current: unknown = error; current && typeof current === "object"; ) {
     const nodeCode = (current as { code?: unknown }).code;
-    if (nodeCode === "ECONNREFUSED" || nodeCode === "ECONNRESET" || nodeCode === "CONNECTION_CLOSED")
-      return true;
-    if (
-      nodeCode === "CONNECT_TIMEOUT" ||
-      nodeCode === "CONNECTION_ENDED" ||
-      nodeCode === "CONNECTION_DESTROYED"
-    )
-      return true;
+    if (typeof nodeCode === "string" && unavailableConnectionCodes.has(nodeCode)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -62,8 +62,11 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
 
-/** A procedure only the given roles may call. The check runs before the input is even parsed. */
-export function procedureFor(...roles: Role[]) {
+/**
+ * A procedure only the given roles may call (pass a list from core's verbRoles, which the verb checks
+ * too). The check runs before the input is even parsed.
+ */
+export function procedureFor(roles: readonly Role[]) {
   return t.procedure
     .meta({ access: roles })
     .use(mapErrors)
@@ -76,10 +79,3 @@ export function procedureFor(...roles: Role[]) {
       return next({ ctx: { ...ctx, actor: ctx.actor } });
     });
 }
-
-export const anyRole = [
-  "outreach_worker",
-  "treatment_manager",
-  "commissioner",
-  "admin",
-] as const satisfies Role[];

@@ -1,5 +1,6 @@
 import type { Actor } from "@pathways/core";
 import type { Database } from "@pathways/db";
+import { testDisclosureSecret } from "@pathways/vitest-config";
 import type { ApiContext } from "../src/context.ts";
 import { createCaller } from "../src/root.ts";
 
@@ -17,6 +18,7 @@ export function callerAs(db: Database, actor: Actor) {
       clearSessionCookie: () => {},
     },
     sessions: { secret: "test-secret-test-secret-test-secret-0123", idleMinutes: 30 },
+    disclosureSecret: testDisclosureSecret,
   };
   return createCaller(ctx);
 }

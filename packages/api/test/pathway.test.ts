@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Actor, addDays, localDay } from "@pathways/core";
 import { type Database, services } from "@pathways/db";
-import { describeDb, makeWorld } from "@pathways/vitest-config";
+import { describeDb, makeWorld, testDisclosureSecret } from "@pathways/vitest-config";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
 import type { ApiContext } from "../src/context.ts";
@@ -21,6 +21,7 @@ function callerAt(db: Database, actor: Actor, clock: { at: Date }) {
       clearSessionCookie: () => {},
     },
     sessions: { secret: "test-secret-test-secret-test-secret-0123", idleMinutes: 30 },
+    disclosureSecret: testDisclosureSecret,
     now: () => clock.at,
   };
   return createCaller(ctx);
@@ -246,10 +247,13 @@ describeDb("the pathway through the API", (use) => {
     const other = await makeWorld(use().db);
     const otherManager = callerAt(use().db, other.actors.treatment_manager, world.clock);
     expect(await refusal(otherManager.episodes.get({ episodeId: episode.id }))).toMatchObject({
-      code: "FORBIDDEN",
-      message: `This episode is with ${world.actors.treatment_manager.organisationName}; only its own treatment managers can see it.`,
+      code: "NOT_FOUND",
+      message: `No episode ${episode.id} was found, or it is not yours to see.`,
     });
-    expect((await refusal(otherManager.referrals.get({ referralId: referral.id }))).code).toBe("FORBIDDEN");
+    expect(await refusal(otherManager.referrals.get({ referralId: referral.id }))).toMatchObject({
+      code: "NOT_FOUND",
+      message: `No referral ${referral.id} was found, or it is not yours to see.`,
+    });
   });
 
   it("answers every out-of-range TOP value with a message on that field", async () => {

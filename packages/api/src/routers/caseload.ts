@@ -5,6 +5,7 @@ import {
   listWaitingList,
   reassignEpisode,
   updateKeyworker,
+  verbRoles,
 } from "@pathways/core";
 import {
   CaseloadInput,
@@ -15,7 +16,7 @@ import {
 } from "@pathways/validators";
 import { procedureFor, router } from "../trpc.ts";
 
-const manager = () => procedureFor("treatment_manager");
+const manager = () => procedureFor(verbRoles.treat);
 
 export const caseloadRouter = router({
   keyworkers: manager().query(({ ctx }) => listKeyworkers({ ctx, input: undefined })),

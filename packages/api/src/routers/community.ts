@@ -11,7 +11,7 @@ import {
   markCommunityReportDuplicate,
   retryCommunityReportUpdate,
   submitCommunityReport,
-  triageRoles,
+  verbRoles,
 } from "@pathways/core";
 import {
   CommunityReportAcknowledgeInput,
@@ -27,7 +27,7 @@ import {
 } from "@pathways/validators";
 import { procedureFor, publicProcedure, router } from "../trpc.ts";
 
-const triage = () => procedureFor(...triageRoles);
+const triage = () => procedureFor(verbRoles.triage);
 
 export const communityRouter = router({
   // Public: residents report and follow their report without an account.

@@ -8,6 +8,7 @@ import {
   recordTopReview,
   scheduleAppointment,
   startEpisode,
+  verbRoles,
 } from "@pathways/core";
 import {
   AppointmentInput,
@@ -23,7 +24,7 @@ import {
 import { procedureFor, router } from "../trpc.ts";
 
 /** Clinical treatment detail: the provider's treatment managers only. */
-const manager = () => procedureFor("treatment_manager");
+const manager = () => procedureFor(verbRoles.treat);
 
 export const episodesRouter = router({
   start: manager()

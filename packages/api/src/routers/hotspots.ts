@@ -1,15 +1,15 @@
-import { createHotspot, listHotspots, updateHotspot } from "@pathways/core";
+import { createHotspot, listHotspots, updateHotspot, verbRoles } from "@pathways/core";
 import { HotspotInput, HotspotListInput, HotspotUpdate } from "@pathways/validators";
-import { anyRole, procedureFor, router } from "../trpc.ts";
+import { procedureFor, router } from "../trpc.ts";
 
 export const hotspotsRouter = router({
-  list: procedureFor(...anyRole)
+  list: procedureFor(verbRoles.signedIn)
     .input(HotspotListInput)
     .query(({ ctx, input }) => listHotspots({ ctx, input })),
-  create: procedureFor("admin")
+  create: procedureFor(verbRoles.administer)
     .input(HotspotInput)
     .mutation(({ ctx, input }) => createHotspot({ ctx, input })),
-  update: procedureFor("admin")
+  update: procedureFor(verbRoles.administer)
     .input(HotspotUpdate)
     .mutation(({ ctx, input }) => updateHotspot({ ctx, input })),
 });

@@ -1,38 +1,22 @@
-import {
-  funnelReport,
-  hotspotActivityReport,
-  outcomesReport,
-  safeguardingReport,
-  waitingTimesReport,
-} from "@pathways/core";
-import {
-  FunnelInput,
-  HotspotActivityInput,
-  OutcomesInput,
-  SafeguardingInput,
-  WaitingTimesInput,
-} from "@pathways/validators";
+import { runReport } from "@pathways/core";
+import { type ReportKind, reportDefinitions, reportKinds } from "@pathways/validators";
 import { procedureFor, router } from "../trpc.ts";
 
+/** A report's procedure, read from its registry entry: its readers, its input, core's runReport. */
+function reportProcedure<K extends ReportKind>(kind: K) {
+  const { readers, input } = reportDefinitions[kind];
+  return procedureFor(readers)
+    .input(input as (typeof reportDefinitions)[K]["input"])
+    .query(({ ctx, input }) => runReport(kind, { ctx, input }));
+}
+
+type ReportProcedures = { [K in ReportKind]: ReturnType<typeof reportProcedure<K>> };
+
 /**
- * Aggregate reports. Commissioners get every provider's figures with disclosure control applied in
- * core, before anything leaves the API; a treatment manager gets their own provider's outcomes and
- * waiting times as they are.
+ * Aggregate reports, one procedure per entry of the report registry, under the report's own name.
+ * Commissioners get every provider's figures with disclosure control applied in core, before anything
+ * leaves the API; a treatment manager gets their own provider's outcomes and waiting times as they are.
  */
-export const reportsRouter = router({
-  funnel: procedureFor("commissioner")
-    .input(FunnelInput)
-    .query(({ ctx, input }) => funnelReport({ ctx, input })),
-  outcomes: procedureFor("commissioner", "treatment_manager")
-    .input(OutcomesInput)
-    .query(({ ctx, input }) => outcomesReport({ ctx, input })),
-  waitingTimes: procedureFor("commissioner", "treatment_manager")
-    .input(WaitingTimesInput)
-    .query(({ ctx, input }) => waitingTimesReport({ ctx, input })),
-  hotspotActivity: procedureFor("commissioner")
-    .input(HotspotActivityInput)
-    .query(({ ctx, input }) => hotspotActivityReport({ ctx, input })),
-  safeguarding: procedureFor("commissioner")
-    .input(SafeguardingInput)
-    .query(({ ctx, input }) => safeguardingReport({ ctx, input })),
-});
+export const reportsRouter = router(
+  Object.fromEntries(reportKinds.map((kind) => [kind, reportProcedure(kind)])) as ReportProcedures,
+);

@@ -39,6 +39,8 @@ export default defineConfig({
   },
   build: {
     outDir: "dist",
-    sourcemap: true,
+    // No source maps in what is served: they would hand the app's source to anyone (the server also
+    // refuses any *.map path). Debug with `npm run dev`.
+    sourcemap: false,
   },
 });

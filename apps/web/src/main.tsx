@@ -5,6 +5,10 @@ import { App } from "./App.tsx";
 import { registerOfflineShell } from "./lib/offline-shell.ts";
 import { makeQueryClient, makeTrpcClient, TRPCProvider } from "./lib/trpc.ts";
 import "./styles.css";
+import "./styles/feedback.css";
+import "./styles/lists.css";
+import "./styles/print.css";
+import "./styles/search.css";
 
 function Root() {
   const [queryClient] = useState(makeQueryClient);

@@ -3,13 +3,14 @@ import { randomUUID } from "node:crypto";
 import { appRouter, createCaller } from "@pathways/api";
 import { contacts, count, createDb, type DbHandle, eq } from "@pathways/db";
 import type { ContactDraft } from "@pathways/validators";
-import { makeWorld } from "@pathways/vitest-config";
+import { makeWorld, testDisclosureSecret } from "@pathways/vitest-config";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   classifyFailure,
   createOfflineQueue,
+  maxServerErrors,
   type OfflineQueue,
   type OutboxItem,
   startAutoSync,
@@ -43,6 +44,7 @@ function callerFor(actor: typeof world.actors.outreach_worker) {
       clearSessionCookie: () => {},
     },
     sessions: { secret: "test-secret-test-secret-test-secret-0123", idleMinutes: 30 },
+    disclosureSecret: testDisclosureSecret,
   });
 }
 
@@ -57,7 +59,9 @@ function network(actor = world.actors.outreach_worker) {
       const result =
         item.kind === "contact"
           ? await caller.contacts.log(item.input)
-          : await caller.needleFinds.log(item.input);
+          : item.kind === "needleFind"
+            ? await caller.needleFinds.log(item.input)
+            : await caller.taskforce.log(item.input);
       if (state.loseNextResponse) {
         state.loseNextResponse = false;
         throw new TypeError("The network connection was lost.");
@@ -299,11 +303,73 @@ describe("offline queue", () => {
   });
 });
 
+describe("a record the server cannot take", () => {
+  it("stops resending a record that makes the server fail, and shows it to the worker", async () => {
+    let requests = 0;
+    // What the server answered for a contact dated in year 0 before dates were bounded: a 500.
+    const transport: Transport = async () => {
+      requests++;
+      return classifyFailure({ httpStatus: 500, message: "Something went wrong on our side." });
+    };
+    const queue = createOfflineQueue({ transport, dbName: `outbox-${randomUUID()}` });
+    const userId = world.actors.outreach_worker.userId;
+    const input = draft({ occurredAt: new Date("0000-06-01T12:00:00Z") });
+    expect((await submitContact(queue, input)).status).toBe("waiting");
+    for (let sync = 1; sync < maxServerErrors; sync++) await queue.sync(userId);
+    expect(requests).toBe(maxServerErrors);
+    expect(queue.items()).toMatchObject([{ clientKey: input.clientKey, status: "refused" }]);
+    expect(queue.items()[0]!.lastError?.message).toMatch(/could not store this record after 3 tries/);
+    // Refused: no more sending, whatever happens.
+    expect(await queue.sync(userId)).toEqual({ sent: 0, waiting: 0, refused: 0 });
+    expect(requests).toBe(maxServerErrors);
+    queue.close();
+  });
+
+  it("keeps resending through an outage (503), which is not the record's fault", async () => {
+    let requests = 0;
+    const transport: Transport = async () => {
+      requests++;
+      return classifyFailure({ httpStatus: 503 });
+    };
+    const queue = createOfflineQueue({ transport, dbName: `outbox-${randomUUID()}` });
+    const userId = world.actors.outreach_worker.userId;
+    const input = draft();
+    await submitContact(queue, input);
+    for (let sync = 0; sync < maxServerErrors + 2; sync++) await queue.sync(userId);
+    expect(requests).toBe(maxServerErrors + 3);
+    expect(queue.items()).toMatchObject([{ clientKey: input.clientKey, status: "waiting" }]);
+    queue.close();
+  });
+
+  it("refuses a hostile date at once when the server answers 4xx, and never sends it again", async () => {
+    const { state, transport } = network();
+    state.online = true;
+    const queue = createOfflineQueue({ transport, dbName: `outbox-${randomUUID()}` });
+    const userId = world.actors.outreach_worker.userId;
+    const input = draft({ occurredAt: new Date("-000100-06-01T12:00:00Z") });
+    let result = await submitContact(queue, input);
+    for (let sync = 1; sync < maxServerErrors && result.status === "waiting"; sync++) {
+      result = await queue.send(input.clientKey);
+    }
+    expect(result.status).toBe("refused");
+    const sent = state.requests;
+    await queue.sync(userId);
+    expect(state.requests).toBe(sent);
+    expect(await storedContacts(input.clientKey)).toBe(0);
+    queue.close();
+  });
+});
+
 describe("classifying a failed send", () => {
   it("retries what may succeed later and keeps refusals", () => {
     expect(classifyFailure({})).toMatchObject({ outcome: "retry" });
     expect(classifyFailure({ httpStatus: 503 })).toMatchObject({ outcome: "retry" });
     expect(classifyFailure({ httpStatus: 429 })).toMatchObject({ outcome: "retry" });
+    expect(classifyFailure({ httpStatus: 500 })).toMatchObject({ outcome: "retry", serverError: true });
+    expect(classifyFailure({ httpStatus: 409, message: "Conflict" })).toMatchObject({ outcome: "refused" });
+    expect(classifyFailure({ httpStatus: 422, message: "Unprocessable" })).toMatchObject({
+      outcome: "refused",
+    });
     expect(classifyFailure({ httpStatus: 401 })).toMatchObject({
       outcome: "retry",
       message: "Signed out: it will be sent after you sign in again.",

@@ -1,38 +1,22 @@
-import { type HotspotActivityReport, reportTableCsv, reportTables } from "@pathways/validators";
+import {
+  type FunnelReport,
+  type HotspotActivityReport,
+  protectedFiguresNote,
+  reportKinds,
+  reportsFor,
+  reportTableCsv,
+  reportTables,
+} from "@pathways/validators";
+import { roles } from "@pathways/validators/codes";
 import { parse } from "csv-parse/sync";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import {
-  defaultPeriod,
-  filtersFromSearch,
-  formatFigure,
-  periodPresets,
-  reportInput,
-  reportsFor,
-  searchFromFilters,
-  todayInLondon,
-} from "../src/lib/reports.ts";
+import { filtersFromSearch, formatFigure, reportInput, searchFromFilters } from "../src/lib/reports.ts";
+import { FunnelChart } from "../src/pages/reports/charts.tsx";
 import { ReportTableView } from "../src/pages/reports/ReportTableView.tsx";
 
 describe("report periods", () => {
-  it("defaults to the last full year of months, and offers the calendar and financial years", () => {
-    expect(defaultPeriod("2026-02-10")).toEqual({ from: "2025-02-01", to: "2026-01-31" });
-    expect(periodPresets("2026-02-10").map((p) => [p.key, p.period.from, p.period.to])).toEqual([
-      ["twelve-months", "2025-02-01", "2026-01-31"],
-      ["calendar", "2025-01-01", "2025-12-31"],
-      ["financial", "2024-04-01", "2025-03-31"],
-    ]);
-    // From April the financial year just ended is the one to report; in January, last month is December.
-    expect(periodPresets("2026-04-01")[2]!.period).toEqual({ from: "2025-04-01", to: "2026-03-31" });
-    expect(periodPresets("2026-01-15")[0]!.period).toEqual({ from: "2025-01-01", to: "2025-12-31" });
-  });
-
-  it("takes today in London, not in UTC", () => {
-    // 23:30 UTC on 30 June is already 1 July in London (BST).
-    expect(todayInLondon(new Date("2026-06-30T23:30:00Z"))).toBe("2026-07-01");
-  });
-
   it("keeps filters in the address, so a report can be bookmarked", () => {
     const filters = { from: "2025-04-01", to: "2026-03-31", substanceGroup: "opiate" as const };
     const search = new URLSearchParams(searchFromFilters(filters));
@@ -46,7 +30,7 @@ describe("report periods", () => {
   });
 
   it("checks the period with the shared rules, and sends each report only the filters it takes", () => {
-    expect(reportInput("funnel", { from: "2025-06-01", to: "2025-05-01" })).toEqual({
+    expect(reportInput("funnel", { from: "2025-06-01", to: "2025-05-31" })).toEqual({
       ok: false,
       fields: { to: ["to must be on or after from"] },
     });
@@ -67,18 +51,32 @@ describe("report periods", () => {
   });
 
   it("offers each role only the reports it may run", () => {
-    expect(reportsFor.commissioner).toEqual(["funnel", "outcomes", "waiting", "hotspots", "safeguarding"]);
-    expect(reportsFor.treatment_manager).toEqual(["outcomes", "waiting"]);
-    expect(reportsFor.outreach_worker).toEqual([]);
+    expect(reportsFor("commissioner")).toEqual([
+      "funnel",
+      "outcomes",
+      "waiting",
+      "hotspots",
+      "safeguarding",
+      "rates",
+    ]);
+    expect(reportsFor("treatment_manager")).toEqual(["outcomes", "waiting"]);
+    // The taskforce report is its staff's: a taskforce's outreach workers, not a council's; admins.
+    expect(reportsFor("outreach_worker", "taskforce")).toEqual(["taskforce"]);
+    expect(reportsFor("outreach_worker", "council")).toEqual([]);
+    expect(reportsFor("admin", "council")).toEqual(["taskforce"]);
+  });
+
+  it("lists exactly the registry's reports, each asked with its own schema", () => {
+    expect(new Set(roles.flatMap((role) => reportsFor(role)))).toEqual(new Set(reportKinds));
+    const filters = { from: "2025-01-01", to: "2025-12-31" };
+    expect(reportKinds.map((kind) => reportInput(kind, filters))).toEqual(
+      reportKinds.map(() => ({ ok: true, input: filters })),
+    );
   });
 });
 
 describe("report tables on the page", () => {
-  const figures = (
-    current: number | "<5" | "*",
-    yearBefore: number | "<5" | "*",
-    change: number | "*" | null,
-  ) => ({
+  const figures = (current: number, yearBefore: number, change: number | null) => ({
     current,
     yearBefore,
     change,
@@ -96,7 +94,7 @@ describe("report tables on the page", () => {
         month: "2017-01",
         from: "2017-01-01",
         to: "2017-01-31",
-        contacts: figures("*", 8, "*"),
+        contacts: figures(9, 8, 12.5),
         communityReports: figures(0, 0, null),
         needlesFound: figures(4400, 3790, 16.1),
       },
@@ -104,7 +102,7 @@ describe("report tables on the page", () => {
         month: "2017-02",
         from: "2017-02-01",
         to: "2017-02-28",
-        contacts: figures("<5", 6, "*"),
+        contacts: figures(5, 6, -16.7),
         communityReports: figures(0, 0, null),
         needlesFound: figures(393, 310, 26.8),
       },
@@ -117,7 +115,7 @@ describe("report tables on the page", () => {
     byHotspot: [],
   };
 
-  it("shows the same figures as the CSV file, with hidden ones spelled out for screen readers", () => {
+  it("shows the same figures as the CSV file, which says on its last row that they are protected", () => {
     const [table] = reportTables("hotspots", report);
     const html = renderToStaticMarkup(
       createElement(ReportTableView, { kind: "hotspots", table: table!, period: report }),
@@ -128,13 +126,13 @@ describe("report tables on the page", () => {
       '<td class="numeric">4,793</td><td class="numeric">4,100</td><td class="numeric">16.9</td>',
     );
     expect(html).toContain(
-      '<span aria-hidden="true">&lt;5</span><span class="visually-hidden">fewer than 5</span>',
+      '<td class="numeric">5</td><td class="numeric">6</td><td class="numeric">-16.7</td>',
     );
-    expect(html).toContain('<span aria-hidden="true">*</span><span class="visually-hidden">hidden</span>');
     expect(html).toContain("Download CSV");
 
     const csv = parse(reportTableCsv(table!), { bom: true });
-    expect(csv.at(-1)).toEqual([
+    expect(csv.at(-1)).toEqual([protectedFiguresNote, ...Array(11).fill("")]);
+    expect(csv.at(-2)).toEqual([
       "Total",
       "2017-01-01",
       "2017-02-28",
@@ -148,7 +146,7 @@ describe("report tables on the page", () => {
       "4100",
       "16.9",
     ]);
-    expect(csv[2]!.slice(3, 6)).toEqual(["<5", "6", "*"]);
+    expect(csv[2]!.slice(3, 6)).toEqual(["5", "6", "-16.7"]);
   });
 
   it("formats figures for reading without changing them", () => {
@@ -156,5 +154,40 @@ describe("report tables on the page", () => {
     expect(formatFigure(16.9, "percent")).toBe("16.9");
     expect(formatFigure("<5", "count")).toBe("<5");
     expect(formatFigure(null, "percent")).toBe("");
+  });
+});
+
+describe("report charts with protected figures", () => {
+  const funnel = (disclosureControl: boolean): FunnelReport => ({
+    from: "2026-01-01",
+    to: "2026-06-30",
+    hotspot: { id: "h", name: "South Park" },
+    substanceGroup: null,
+    provider: null,
+    disclosureControl,
+    runOn: "2026-07-01",
+    stages: [
+      { stage: "contacts", count: 40, shareOfPrevious: null },
+      { stage: "people_contacted", count: 12, shareOfPrevious: null },
+      { stage: "referred", count: 5, shareOfPrevious: 41.7 },
+      { stage: "started_treatment", count: 0, shareOfPrevious: 0 },
+      { stage: "completed", count: 0, shareOfPrevious: null },
+      { stage: "sustained", count: 0, shareOfPrevious: null },
+    ],
+    sustainedProvisional: true,
+    sustainedFinalOn: "2026-12-29",
+  });
+
+  it("reads small protected counts as ranges, with a key in words, and exact counts as they are", () => {
+    const html = renderToStaticMarkup(createElement(FunnelChart, { report: funnel(true) }));
+    expect(html).toContain("Referred within 90 days: 1–7 (small, protected)");
+    expect(html).toContain("Started treatment: 0–5 (small, protected)");
+    expect(html).toContain("Contacts: 40");
+    expect(html).toContain("Hatched bars are small protected counts");
+
+    const exact = renderToStaticMarkup(createElement(FunnelChart, { report: funnel(false) }));
+    expect(exact).toContain("Started treatment: 0,");
+    expect(exact).not.toContain("small, protected");
+    expect(exact).not.toContain("Hatched bars");
   });
 });

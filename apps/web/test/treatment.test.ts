@@ -8,7 +8,6 @@ import {
   parseTopForm,
   statusTone,
   substanceGroupFor,
-  todayInLondon,
   waitingListActions,
 } from "../src/lib/treatment.ts";
 
@@ -81,10 +80,8 @@ describe("the waiting list", () => {
 });
 
 describe("dates and navigation", () => {
-  it("shows days and today in London", () => {
+  it("shows days as a UK practitioner reads them", () => {
     expect(formatDay("2026-01-05")).toBe("5 Jan 2026");
-    // 23:30 UTC on 30 June is already 1 July in London.
-    expect(todayInLondon(new Date("2026-06-30T23:30:00Z"))).toBe("2026-07-01");
   });
 
   it("gives outreach workers My referrals, and nobody else", () => {

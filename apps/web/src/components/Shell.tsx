@@ -1,23 +1,27 @@
-import { useMutation } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { Link, useLocation } from "wouter";
-import { forgetRememberedUser } from "../lib/offline-shell.ts";
-import { navItems, roleLabels, type SignedInUser } from "../lib/session.ts";
-import { useTRPC } from "../lib/trpc.ts";
+import { useOutbox, useOutboxItems } from "../lib/outbox.ts";
+import { navFor, roleLabels, type SignedInUser } from "../lib/session.ts";
+import { signOutNow, type UnsentChoice } from "../lib/sign-out.ts";
+import { useTRPCClient } from "../lib/trpc.ts";
+import { ChangePasswordForm } from "./ChangePasswordForm.tsx";
+import { Dialog } from "./Dialog.tsx";
+import { HeaderSearch } from "./HeaderSearch.tsx";
 
 export function Shell({ user, children }: { user: SignedInUser; children: ReactNode }) {
-  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queue = useOutbox();
+  const unsent = useOutboxItems(user.userId);
   const [location] = useLocation();
-  // A full page load after signing out drops every cached record from memory, not just the session.
-  const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({
-      onSettled: () => {
-        forgetRememberedUser();
-        window.location.replace("/");
-      },
-    }),
-  );
-  const items = navItems.filter((item) => item.roles.includes(user.role));
+  const [asking, setAsking] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
+  const [account, setAccount] = useState(false);
+  // Signed out on the phone at once, signal or not; a full page load then drops every cached record.
+  const signOut = (choice: UnsentChoice) => {
+    setSigningOut(true);
+    void signOutNow({ client, queue, userId: user.userId, unsent: choice });
+  };
+  const items = navFor(user);
 
   return (
     <div className="shell">
@@ -28,8 +32,12 @@ export function Shell({ user, children }: { user: SignedInUser; children: ReactN
         <Link href="/" className="brand">
           Pathways
         </Link>
+        {user.role !== "commissioner" && <HeaderSearch />}
         <div className="whoami">
-          <span className="whoami-name">{user.name}</span>
+          <button type="button" className="link-button whoami-name" onClick={() => setAccount(true)}>
+            {user.name}
+            <span className="visually-hidden">: change your password</span>
+          </button>
           <span className="whoami-role">
             {roleLabels[user.role]} · {user.organisationName}
           </span>
@@ -37,12 +45,33 @@ export function Shell({ user, children }: { user: SignedInUser; children: ReactN
         <button
           type="button"
           className="button button-quiet"
-          onClick={() => signOut.mutate()}
-          disabled={signOut.isPending}
+          onClick={() => (unsent.length > 0 ? setAsking(true) : signOut("keep"))}
+          disabled={signingOut}
         >
-          Sign out
+          {signingOut ? "Signing out…" : "Sign out"}
         </button>
       </header>
+      <Dialog open={asking} title="Some records are not sent yet" onClose={() => setAsking(false)}>
+        <p>
+          {unsent.length === 1 ? "1 record" : `${unsent.length} records`} you logged{" "}
+          {unsent.length === 1 ? "is" : "are"} still on this phone. Keep them to send the next time you sign
+          in on this phone (nobody else can see or send them), or delete them from this phone.
+        </p>
+        <div className="actions">
+          <button type="button" className="button button-primary" onClick={() => signOut("keep")}>
+            Keep them and sign out
+          </button>
+          <button type="button" className="button button-danger" onClick={() => signOut("delete")}>
+            Delete them and sign out
+          </button>
+          <button type="button" className="button button-quiet" onClick={() => setAsking(false)}>
+            Stay signed in
+          </button>
+        </div>
+      </Dialog>
+      <Dialog open={account} title="Change your password" onClose={() => setAccount(false)}>
+        <ChangePasswordForm />
+      </Dialog>
       <nav className="nav" aria-label="Main">
         <ul>
           {items.map((item) => {

@@ -1,4 +1,7 @@
 import type { ReactNode } from "react";
+import type { ProblemKind } from "../lib/trpc.ts";
+import { fieldMessage } from "./ErrorSummary.tsx";
+import { StatusNotice } from "./StatusNotice.tsx";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
@@ -9,16 +12,20 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: () => void }) {
+/** A failed call or action, in the app's one status notice (kind from `describeError`). */
+export function ErrorNotice({
+  message,
+  kind = "error",
+  onRetry,
+}: {
+  message: string;
+  kind?: ProblemKind;
+  onRetry?: () => void;
+}) {
   return (
-    <div className="notice notice-error" role="alert">
-      <p>{message}</p>
-      {onRetry && (
-        <button type="button" className="button button-secondary" onClick={onRetry}>
-          Try again
-        </button>
-      )}
-    </div>
+    <StatusNotice kind={kind} onRetry={onRetry}>
+      {message}
+    </StatusNotice>
   );
 }
 
@@ -61,7 +68,7 @@ export function Field({ id, label, errors, hint, children }: FieldProps) {
       {children}
       {errors?.map((message) => (
         <p key={message} className="field-error" id={`${id}-error`}>
-          {message}
+          {fieldMessage(message)}
         </p>
       ))}
     </div>

@@ -1,5 +1,6 @@
 import type { RouterOutputs } from "@pathways/api";
 import { reportStatusLabels } from "@pathways/validators";
+import { serviceTimeZone } from "@pathways/validators/calendar";
 import type { ReportStatus } from "@pathways/validators/codes";
 
 /** Pages anyone may open without signing in: the report form and a report's tracking page. */
@@ -17,7 +18,7 @@ const whenFormat = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",
   hour: "2-digit",
   minute: "2-digit",
-  timeZone: "Europe/London",
+  timeZone: serviceTimeZone,
 });
 
 /** A moment as people in the city read it: "12 Jun 2026, 14:03" (London time). */

@@ -1,4 +1,4 @@
-import type { ContactDraft, NeedleFindDraft } from "@pathways/validators";
+import type { ContactDraft, NeedleFindDraft, TaskforceActivityDraft } from "@pathways/validators";
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 
 /**
@@ -8,9 +8,11 @@ import { type DBSchema, type IDBPDatabase, openDB } from "idb";
  * knows about React or tRPC: the app gives it a transport, tests give it theirs.
  */
 
+/** Taskforce activity (patrols, seizures ...) is queued like a contact: it carries its own client key. */
 export type OutboxEntry =
   | { kind: "contact"; input: ContactDraft }
-  | { kind: "needleFind"; input: NeedleFindDraft };
+  | { kind: "needleFind"; input: NeedleFindDraft }
+  | { kind: "taskforceActivity"; input: TaskforceActivityDraft };
 
 export interface Refusal {
   message: string;
@@ -25,10 +27,17 @@ export type OutboxItem = OutboxEntry & {
   summary: string;
   /** Who the record is about, as the worker saw it when logging (shown while it waits). */
   personLabel?: string;
+  /**
+   * A new person whose likely duplicates the worker has already seen (logged with a signal). One
+   * logged with no signal is checked when it is sent, and held back if someone like them is known.
+   */
+  duplicatesChecked?: boolean;
   /** `waiting`: will be sent when possible. `refused`: the server said no; kept until the user acts. */
   status: "waiting" | "refused";
   queuedAt: number;
   attempts: number;
+  /** Server errors (500) met in a row; at `maxServerErrors` the item stops being resent. */
+  serverErrors?: number;
   lastAttemptAt: number | null;
   /** Why the last attempt did not go through: no connection, or the server's refusal. */
   lastError: Refusal | null;
@@ -38,7 +47,7 @@ export type OutboxItem = OutboxEntry & {
 export type SendOutcome =
   | { outcome: "sent"; result: unknown }
   | { outcome: "refused"; message: string; fields: Record<string, string[]> }
-  | { outcome: "retry"; message: string };
+  | { outcome: "retry"; message: string; serverError?: boolean };
 
 export type Transport = (item: OutboxItem) => Promise<SendOutcome>;
 
@@ -52,8 +61,16 @@ export type OutboxEvent = { type: "changed" } | { type: "sent"; item: OutboxItem
 export const offlineMessage = "No connection just now: saved on this phone and will be sent automatically.";
 
 /**
- * Sorts a failed call into "try again later" or "the server refused it". Refusals are 4xx answers
- * other than: 401 (signed out: send after signing in again), 408 and 429 (try later).
+ * How many times a record may meet a server error (500) before the phone stops resending it and shows
+ * it to the worker: a record that breaks the server breaks it every time, and would otherwise be sent
+ * for ever. An outage (502, 503, 504) is not counted: the same record will go through once it ends.
+ */
+export const maxServerErrors = 3;
+
+/**
+ * Sorts a failed call into "try again later", "the server broke on it" or "the server refused it".
+ * Every 4xx is a refusal of the record except 401 (signed out: it is sent after signing in again),
+ * 408 and 429 (the server asks to try later).
  */
 export function classifyFailure(failure: {
   httpStatus?: number;
@@ -63,8 +80,22 @@ export function classifyFailure(failure: {
   const status = failure.httpStatus;
   if (status === 401)
     return { outcome: "retry", message: "Signed out: it will be sent after you sign in again." };
-  if (status === undefined || status >= 500 || status === 408 || status === 429) {
+  if (
+    status === undefined ||
+    status === 408 ||
+    status === 429 ||
+    status === 502 ||
+    status === 503 ||
+    status === 504
+  ) {
     return { outcome: "retry", message: offlineMessage };
+  }
+  if (status >= 500) {
+    return {
+      outcome: "retry",
+      serverError: true,
+      message: "Pathways had a problem storing this record; it will try again.",
+    };
   }
   if (status >= 400) {
     return {
@@ -93,7 +124,13 @@ export interface OfflineQueue {
   ready: Promise<void>;
   /** Stores the entry (durably) and then tries to send it at once. */
   submit(
-    entry: OutboxEntry & { clientKey: string; userId: string; summary: string; personLabel?: string },
+    entry: OutboxEntry & {
+      clientKey: string;
+      userId: string;
+      summary: string;
+      personLabel?: string;
+      duplicatesChecked?: boolean;
+    },
   ): Promise<SendResult>;
   /** Sends one stored item now, unless it is already on its way. */
   send(clientKey: string): Promise<SendResult>;
@@ -163,7 +200,21 @@ export function createOfflineQueue({
       await reload();
       return { status: "refused", ...refusal };
     }
-    await db.put("items", { ...attempted, lastError: { message: outcome.message, fields: {} } });
+    const serverErrors = outcome.serverError ? (current.serverErrors ?? 0) + 1 : 0;
+    if (serverErrors >= maxServerErrors) {
+      const refusal = {
+        message: `Pathways could not store this record after ${serverErrors} tries. Check it, then correct and send it again, or discard it.`,
+        fields: {},
+      };
+      await db.put("items", { ...attempted, serverErrors, status: "refused", lastError: refusal });
+      await reload();
+      return { status: "refused", ...refusal };
+    }
+    await db.put("items", {
+      ...attempted,
+      serverErrors,
+      lastError: { message: outcome.message, fields: {} },
+    });
     await reload();
     return { status: "waiting", message: outcome.message };
   }
@@ -197,7 +248,7 @@ export function createOfflineQueue({
 
   return {
     ready,
-    async submit({ clientKey, userId, summary, personLabel, ...entry }) {
+    async submit({ clientKey, userId, summary, personLabel, duplicatesChecked, ...entry }) {
       await ready;
       const db = await database;
       const existing = await db.get("items", clientKey);
@@ -209,9 +260,11 @@ export function createOfflineQueue({
         userId,
         summary,
         personLabel,
+        duplicatesChecked,
         status: "waiting",
         queuedAt,
         attempts: existing?.attempts ?? 0,
+        serverErrors: 0,
         lastAttemptAt: existing?.lastAttemptAt ?? null,
         lastError: null,
       });

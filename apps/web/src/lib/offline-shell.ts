@@ -17,6 +17,36 @@ export function registerOfflineShell(): void {
 }
 
 const rememberedUserKey = "pathways.user";
+const sessionEndedKey = "pathways.sessionEnded";
+
+/** Who was signed in when the server said the session had ended (idle too long), for the sign-in page. */
+export interface EndedSession {
+  userId: string;
+  name: string;
+  role: SignedInUser["role"];
+}
+
+export function rememberSessionEnded(user: EndedSession | null): void {
+  try {
+    if (user)
+      localStorage.setItem(
+        sessionEndedKey,
+        JSON.stringify({ userId: user.userId, name: user.name, role: user.role }),
+      );
+    else localStorage.removeItem(sessionEndedKey);
+  } catch {
+    // Storage refused: the sign-in page then simply asks to sign in.
+  }
+}
+
+export function endedSession(): EndedSession | null {
+  try {
+    const text = localStorage.getItem(sessionEndedKey);
+    return text ? (JSON.parse(text) as EndedSession) : null;
+  } catch {
+    return null;
+  }
+}
 
 export function forgetRememberedUser(): void {
   try {
@@ -26,7 +56,7 @@ export function forgetRememberedUser(): void {
   }
 }
 
-function rememberedUser(): SignedInUser | null {
+export function rememberedUser(): SignedInUser | null {
   try {
     const text = localStorage.getItem(rememberedUserKey);
     return text ? (JSON.parse(text) as SignedInUser) : null;
@@ -52,8 +82,15 @@ export function useOfflineUser(me: {
   const confirmed = me.data;
   useEffect(() => {
     try {
-      if (confirmed) localStorage.setItem(rememberedUserKey, JSON.stringify(confirmed));
-      else if (confirmed === null) localStorage.removeItem(rememberedUserKey);
+      if (confirmed) {
+        localStorage.setItem(rememberedUserKey, JSON.stringify(confirmed));
+        rememberSessionEnded(null);
+      } else if (confirmed === null) {
+        // Signed in a moment ago and now not: the session ended on the server (idle, or signed out elsewhere).
+        const previous = rememberedUser();
+        if (previous) rememberSessionEnded(previous);
+        localStorage.removeItem(rememberedUserKey);
+      }
     } catch {
       // Storage refused: the app then needs a signal to open, as before.
     }

@@ -6,6 +6,7 @@ import {
   classifyFailure,
   createOfflineQueue,
   type OfflineQueue,
+  type OutboxItem,
   offlineMessage,
   startAutoSync,
   type Transport,
@@ -23,10 +24,20 @@ function trpcTransport(client: TRPCClient<AppRouter>): Transport {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), sendTimeoutMs);
     try {
+      const known = await duplicatesToReconcile(client, item, controller.signal);
+      if (known > 0) {
+        return {
+          outcome: "refused",
+          message: duplicatesMessage(known),
+          fields: { duplicates: ["Choose one of the people above if it is them, or tick “None of these”."] },
+        };
+      }
       const result =
         item.kind === "contact"
           ? await client.contacts.log.mutate(item.input, { signal: controller.signal })
-          : await client.needleFinds.log.mutate(item.input, { signal: controller.signal });
+          : item.kind === "needleFind"
+            ? await client.needleFinds.log.mutate(item.input, { signal: controller.signal })
+            : await client.taskforce.log.mutate(item.input, { signal: controller.signal });
       return { outcome: "sent", result };
     } catch (error) {
       const httpStatus = error instanceof TRPCClientError ? error.data?.httpStatus : undefined;
@@ -36,6 +47,28 @@ function trpcTransport(client: TRPCClient<AppRouter>): Transport {
       clearTimeout(timer);
     }
   };
+}
+
+function duplicatesMessage(known: number): string {
+  return `${known === 1 ? "Someone" : `${known} people`} like this new person ${known === 1 ? "is" : "are"} already known. Open it, choose them if it is the same person, or tick “None of these”, then send it again.`;
+}
+
+/**
+ * A new person logged with no signal skipped the duplicate check: it runs before the contact is sent,
+ * and the contact waits for the worker when someone like them is already known.
+ */
+async function duplicatesToReconcile(
+  client: TRPCClient<AppRouter>,
+  item: OutboxItem,
+  signal: AbortSignal,
+): Promise<number> {
+  if (item.kind !== "contact" || !item.input.newPerson || item.duplicatesChecked) return 0;
+  const { firstInitial, surnameInitial, dateOfBirth, sex } = item.input.newPerson;
+  const found = await client.people.likelyDuplicates.query(
+    { firstInitial, surnameInitial, dateOfBirth, sex: sex ?? "unknown" },
+    { signal },
+  );
+  return found.length;
 }
 
 let shared: OfflineQueue | null = null;
@@ -72,8 +105,16 @@ export function useOutboxSync(userId: string) {
     const stopListening = queue.subscribe((event) => {
       if (event.type !== "sent") return;
       const key =
-        event.item.kind === "contact" ? trpc.contacts.mine.pathKey() : trpc.needleFinds.mine.pathKey();
+        event.item.kind === "contact"
+          ? trpc.contacts.mine.pathKey()
+          : event.item.kind === "needleFind"
+            ? trpc.needleFinds.mine.pathKey()
+            : trpc.taskforce.list.pathKey();
       void queryClient.invalidateQueries({ queryKey: key });
+      // Someone just met joins the people kept on the phone for searching with no signal.
+      if (event.item.kind === "contact") {
+        void queryClient.invalidateQueries({ queryKey: trpc.people.metRecently.queryKey() });
+      }
     });
     return () => {
       stopSync();

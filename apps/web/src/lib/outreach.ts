@@ -1,3 +1,4 @@
+import { serviceTimeZone } from "@pathways/validators/calendar";
 import type {
   ContactType,
   InterventionKind,
@@ -56,7 +57,7 @@ export const sexLabels: Record<Sex, string> = {
 };
 
 const londonTime = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
+  timeZone: serviceTimeZone,
   weekday: "short",
   day: "numeric",
   month: "short",
@@ -64,7 +65,7 @@ const londonTime = new Intl.DateTimeFormat("en-GB", {
   minute: "2-digit",
 });
 const londonDate = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
+  timeZone: serviceTimeZone,
   day: "numeric",
   month: "short",
   year: "numeric",
@@ -101,22 +102,25 @@ export function newClientKey(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-const lastHotspotKey = "pathways.lastHotspot";
+const lastHotspotKey = (userId: string) => `pathways.lastHotspot.${userId}`;
 
-/** The hotspot last logged at on this phone: workers stay in one place for a while. */
-export function rememberedHotspot(): string {
+/**
+ * The hotspot this worker last logged at on this phone: workers stay in one place for a while. Kept
+ * per worker, so on a shared phone nobody starts at the last worker's place.
+ */
+export function rememberedHotspot(userId: string): string {
   try {
-    return localStorage.getItem(lastHotspotKey) ?? "";
+    return localStorage.getItem(lastHotspotKey(userId)) ?? "";
   } catch {
     return "";
   }
 }
 
-export function rememberHotspot(hotspotId: string): void {
+export function rememberHotspot(userId: string, hotspotId: string): void {
   try {
-    if (hotspotId) localStorage.setItem(lastHotspotKey, hotspotId);
+    if (hotspotId) localStorage.setItem(lastHotspotKey(userId), hotspotId);
   } catch {
-    // Private browsing can refuse storage; the picker then simply starts empty.
+    // Private browsing can refuse storage; the picker then simply asks again.
   }
 }
 

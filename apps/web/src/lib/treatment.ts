@@ -6,13 +6,14 @@ import {
   substances,
   TopReviewInput,
 } from "@pathways/validators";
+import { serviceTimeZone } from "@pathways/validators/calendar";
 
 /** Dates and times as a UK practitioner reads them, in the service's time zone. */
-const dayFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "Europe/London" });
+const dayFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: serviceTimeZone });
 const timeFormat = new Intl.DateTimeFormat("en-GB", {
   dateStyle: "medium",
   timeStyle: "short",
-  timeZone: "Europe/London",
+  timeZone: serviceTimeZone,
 });
 
 /** A calendar day (`YYYY-MM-DD`) or an instant, as "5 Jan 2026". */
@@ -23,11 +24,6 @@ export function formatDay(value: string | Date | null | undefined): string {
 
 export function formatDateTime(value: Date | null | undefined): string {
   return value ? timeFormat.format(value) : "–";
-}
-
-/** Today in London as `YYYY-MM-DD`, the default for date fields. */
-export function todayInLondon(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(now);
 }
 
 export const statusLabels: Record<ReferralStatus, string> = {

@@ -1,15 +1,19 @@
-import { codeLabel, organisationKinds, roles } from "@pathways/validators/codes";
+import { codeLabel, organisationKinds, organisationKindsFor, roles } from "@pathways/validators/codes";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, Fragment, useState } from "react";
 import { Link } from "wouter";
+import { ConfirmButton } from "../components/ConfirmButton.tsx";
+import { FormErrors } from "../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
 import { roleLabels } from "../lib/session.ts";
 import { describeError, useTRPC } from "../lib/trpc.ts";
+import { EditUserForm } from "./admin/EditUserForm.tsx";
 
 export function AdminPage() {
   const trpc = useTRPC();
   const users = useQuery(trpc.admin.users.queryOptions());
   const organisations = useQuery(trpc.admin.organisations.queryOptions());
+  const [editing, setEditing] = useState<string | null>(null);
 
   return (
     <section>
@@ -23,12 +27,12 @@ export function AdminPage() {
       {users.isPending ? (
         <Loading label="Loading users…" />
       ) : users.isError ? (
-        <ErrorNotice message={describeError(users.error).message} onRetry={() => users.refetch()} />
+        <ErrorNotice {...describeError(users.error)} onRetry={() => users.refetch()} />
       ) : users.data.length === 0 ? (
         <EmptyState title="No users yet" />
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="card-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -41,16 +45,29 @@ export function AdminPage() {
             </thead>
             <tbody>
               {users.data.map((user) => (
-                <tr key={user.id}>
-                  <td>{user.name}</td>
-                  <td>{user.email}</td>
-                  <td>{roleLabels[user.role]}</td>
-                  <td>{user.organisationName}</td>
-                  <td>{user.disabledAt ? "Disabled" : "Active"}</td>
-                  <td>
-                    <UserActions user={user} />
-                  </td>
-                </tr>
+                <Fragment key={user.id}>
+                  <tr>
+                    <td data-label="Name">{user.name}</td>
+                    <td data-label="Email">{user.email}</td>
+                    <td data-label="Role">{roleLabels[user.role]}</td>
+                    <td data-label="Organisation">{user.organisationName}</td>
+                    <td data-label="Status">{user.disabledAt ? "Disabled" : "Active"}</td>
+                    <td data-label="Actions">
+                      <UserActions user={user} onEdit={() => setEditing(user.id)} />
+                    </td>
+                  </tr>
+                  {editing === user.id && organisations.data && (
+                    <tr>
+                      <td colSpan={6}>
+                        <EditUserForm
+                          user={user}
+                          organisations={organisations.data}
+                          onDone={() => setEditing(null)}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -78,7 +95,13 @@ export function AdminPage() {
   );
 }
 
-function UserActions({ user }: { user: { id: string; name: string; disabledAt: Date | null } }) {
+function UserActions({
+  user,
+  onEdit,
+}: {
+  user: { id: string; name: string; disabledAt: Date | null };
+  onEdit(): void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.queryKey() });
@@ -87,14 +110,29 @@ function UserActions({ user }: { user: { id: string; name: string; disabledAt: D
   const error = setDisabled.error ?? reset.error;
   return (
     <div className="actions">
-      <button
-        type="button"
-        className="button button-quiet"
-        disabled={setDisabled.isPending}
-        onClick={() => setDisabled.mutate({ userId: user.id, disabled: !user.disabledAt })}
-      >
-        {user.disabledAt ? `Enable ${user.name}` : `Disable ${user.name}`}
+      <button type="button" className="button button-quiet" onClick={onEdit}>
+        Edit<span className="visually-hidden"> {user.name}</span>
       </button>
+      {user.disabledAt ? (
+        <button
+          type="button"
+          className="button button-quiet"
+          disabled={setDisabled.isPending}
+          onClick={() => setDisabled.mutate({ userId: user.id, disabled: false })}
+        >
+          {`Enable ${user.name}`}
+        </button>
+      ) : (
+        <ConfirmButton
+          className="button button-quiet"
+          disabled={setDisabled.isPending}
+          question={`Disable ${user.name}? They are signed out everywhere and cannot sign in until enabled.`}
+          confirmLabel="Yes, disable"
+          onConfirm={() => setDisabled.mutate({ userId: user.id, disabled: true })}
+        >
+          {`Disable ${user.name}`}
+        </ConfirmButton>
+      )}
       <button
         type="button"
         className="button button-quiet"
@@ -112,7 +150,7 @@ function UserActions({ user }: { user: { id: string; name: string; disabledAt: D
           New password for {user.name} (shown once): <code>{reset.data.password}</code>
         </p>
       )}
-      {error && <ErrorNotice message={describeError(error).message} />}
+      {error && <ErrorNotice {...describeError(error)} />}
     </div>
   );
 }
@@ -139,14 +177,25 @@ function NewUserForm({ organisations }: { organisations: { id: string; name: str
   const error = create.error ? describeError(create.error) : null;
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm({ ...form, [key]: event.target.value });
+  // Core refuses a role outside its organisation's kind (on the role field); the hint says so first.
+  const role = form.role as (typeof roles)[number];
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ ...form, role: form.role as (typeof roles)[number] });
+    create.mutate({ ...form, role });
   };
   return (
     <form className="card" onSubmit={submit} noValidate aria-label="Add a user">
       <h3>Add a user</h3>
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors
+        error={error}
+        targets={{
+          name: "user-name",
+          email: "user-email",
+          role: "user-role",
+          organisationId: "user-organisation",
+          password: "user-password",
+        }}
+      />
       {create.isSuccess && (
         <p className="notice notice-success" role="status">
           User added.
@@ -164,8 +213,17 @@ function NewUserForm({ organisations }: { organisations: { id: string; name: str
             onChange={set("email")}
           />
         </Field>
-        <Field id="user-role" label="Role" errors={error?.fields.role}>
-          <select {...fieldAria("user-role", error?.fields.role)} value={form.role} onChange={set("role")}>
+        <Field
+          id="user-role"
+          label="Role"
+          hint={`Belongs to a ${organisationKindsFor[role].map((kind) => codeLabel(kind).toLowerCase()).join(" or ")}.`}
+          errors={error?.fields.role}
+        >
+          <select
+            {...fieldAria("user-role", error?.fields.role, "Belongs to")}
+            value={form.role}
+            onChange={set("role")}
+          >
             {roles.map((role) => (
               <option key={role} value={role}>
                 {roleLabels[role]}
@@ -189,7 +247,7 @@ function NewUserForm({ organisations }: { organisations: { id: string; name: str
         <Field
           id="user-password"
           label="First password"
-          hint="At least 12 characters; they change it later."
+          hint="At least 12 characters; they can change it under their name at the top of the page."
           errors={error?.fields.password}
         >
           <input
@@ -229,7 +287,7 @@ function NewOrganisationForm() {
   return (
     <form className="card" onSubmit={submit} noValidate aria-label="Add an organisation">
       <h3>Add an organisation</h3>
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors error={error} targets={{ name: "organisation-name", kind: "organisation-kind" }} />
       <div className="form-row">
         <Field id="organisation-name" label="Name" errors={error?.fields.name}>
           <input

@@ -1,81 +1,125 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { type AuditAction, auditActions, codeLabel } from "@pathways/validators";
+import { serviceTimeZone } from "@pathways/validators/calendar";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
+import { FormErrors, fieldMessages } from "../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
 import { describeError, useTRPC } from "../lib/trpc.ts";
 
+type Sort = "newest" | "oldest" | "who" | "what";
+
 interface Filters {
-  personId?: string;
-  userId?: string;
+  who?: string;
+  action?: AuditAction;
   from?: string;
   to?: string;
+  sort: Sort;
 }
+
+const sortLabels: Record<Sort, string> = {
+  newest: "Newest first",
+  oldest: "Oldest first",
+  who: "Who, A to Z",
+  what: "What, A to Z",
+};
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", {
   dateStyle: "medium",
   timeStyle: "medium",
-  timeZone: "Europe/London",
+  timeZone: serviceTimeZone,
 });
 
-/** Admins look up who read or changed a person's records, by person, user and date. */
+const targets = {
+  who: "audit-who",
+  action: "audit-action",
+  from: "audit-from",
+  to: "audit-to",
+  sort: "audit-sort",
+};
+
+/** Admins look up who read or changed what, by who (name or email), what and when, a page at a time. */
 export function AuditLogPage() {
   const trpc = useTRPC();
-  const [draft, setDraft] = useState<Filters>({});
-  const [filters, setFilters] = useState<Filters>({});
-  const events = useInfiniteQuery(
-    trpc.admin.auditLog.infiniteQueryOptions(
-      { ...filters, limit: 50 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
-  );
+  const [draft, setDraft] = useState<Filters>({ sort: "newest" });
+  const [filters, setFilters] = useState<Filters>({ sort: "newest" });
+  const [page, setPage] = useState(1);
+  const events = useQuery({
+    ...trpc.admin.auditLog.queryOptions({ ...filters, page, limit: 50 }),
+    placeholderData: keepPreviousData,
+  });
   const error = events.error ? describeError(events.error) : null;
   const set = (key: keyof Filters) => (event: { target: { value: string } }) =>
     setDraft({ ...draft, [key]: event.target.value.trim() || undefined });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setFilters(draft);
+    setPage(1);
   };
-  const rows = events.data?.pages.flatMap((page) => page.events) ?? [];
+  const rows = events.data?.events ?? [];
+  const fieldErrors = (field: string) => fieldMessages(error?.fields, field);
 
   return (
     <section>
       <PageHeader title="Audit log">
         <p className="lede">
           Every read and change of a person-level record. It cannot be edited or deleted.{" "}
-          <Link href="/admin">Back to admin</Link>
+          <Link href="/admin">Back to admin</Link> · <Link href="/admin/shares">Shares without consent</Link>
         </p>
       </PageHeader>
-      <form className="card" onSubmit={submit} aria-label="Search the audit log">
+      <form className="card" onSubmit={submit} noValidate aria-label="Search the audit log">
+        <FormErrors error={error && Object.keys(error.fields).length ? error : null} targets={targets} />
         <div className="form-row">
-          <Field id="audit-person" label="Person id" errors={error?.fields.personId}>
+          <Field id="audit-who" label="Who (part of a name or email)" errors={fieldErrors("who")}>
             <input
-              {...fieldAria("audit-person", error?.fields.personId)}
-              value={draft.personId ?? ""}
-              onChange={set("personId")}
+              {...fieldAria("audit-who", fieldErrors("who"))}
+              value={draft.who ?? ""}
+              autoComplete="off"
+              onChange={set("who")}
             />
           </Field>
-          <Field id="audit-user" label="User id" errors={error?.fields.userId}>
-            <input
-              {...fieldAria("audit-user", error?.fields.userId)}
-              value={draft.userId ?? ""}
-              onChange={set("userId")}
-            />
+          <Field id="audit-action" label="What" errors={fieldErrors("action")}>
+            <select
+              {...fieldAria("audit-action", fieldErrors("action"))}
+              value={draft.action ?? ""}
+              onChange={set("action")}
+            >
+              <option value="">Any kind of event</option>
+              {auditActions.map((action) => (
+                <option key={action} value={action}>
+                  {codeLabel(action)}
+                </option>
+              ))}
+            </select>
           </Field>
-          <Field id="audit-from" label="From" errors={error?.fields.from}>
+          <Field id="audit-from" label="From" errors={fieldErrors("from")}>
             <input
-              {...fieldAria("audit-from", error?.fields.from)}
+              {...fieldAria("audit-from", fieldErrors("from"))}
               type="date"
               value={draft.from ?? ""}
               onChange={set("from")}
             />
           </Field>
-          <Field id="audit-to" label="To" errors={error?.fields.to}>
+          <Field id="audit-to" label="To" errors={fieldErrors("to")}>
             <input
-              {...fieldAria("audit-to", error?.fields.to)}
+              {...fieldAria("audit-to", fieldErrors("to"))}
               type="date"
               value={draft.to ?? ""}
               onChange={set("to")}
             />
+          </Field>
+          <Field id="audit-sort" label="Order" errors={fieldErrors("sort")}>
+            <select
+              {...fieldAria("audit-sort", fieldErrors("sort"))}
+              value={draft.sort}
+              onChange={(event) => setDraft({ ...draft, sort: event.target.value as Sort })}
+            >
+              {Object.entries(sortLabels).map(([sort, label]) => (
+                <option key={sort} value={sort}>
+                  {label}
+                </option>
+              ))}
+            </select>
           </Field>
         </div>
         <button type="submit" className="button button-primary">
@@ -84,50 +128,79 @@ export function AuditLogPage() {
       </form>
       {events.isPending ? (
         <Loading label="Searching the audit log…" />
-      ) : error ? (
-        <ErrorNotice message={error.message} onRetry={() => events.refetch()} />
+      ) : error && Object.keys(error.fields).length === 0 ? (
+        <ErrorNotice kind={error.kind} message={error.message} onRetry={() => events.refetch()} />
       ) : rows.length === 0 ? (
         <EmptyState title="No audit events match" />
       ) : (
         <>
           <div className="table-wrap">
-            <table>
+            <table
+              className="card-table"
+              aria-label={`Audit events, ${sortLabels[filters.sort].toLowerCase()}`}
+            >
               <thead>
                 <tr>
-                  <th scope="col">When (London)</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">Action</th>
+                  <th
+                    scope="col"
+                    aria-sort={
+                      filters.sort === "newest"
+                        ? "descending"
+                        : filters.sort === "oldest"
+                          ? "ascending"
+                          : undefined
+                    }
+                  >
+                    When (London)
+                  </th>
+                  <th scope="col" aria-sort={filters.sort === "who" ? "ascending" : undefined}>
+                    Who
+                  </th>
+                  <th scope="col" aria-sort={filters.sort === "what" ? "ascending" : undefined}>
+                    What
+                  </th>
                   <th scope="col">Record</th>
                   <th scope="col">Person</th>
-                  <th scope="col">Request</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((event) => (
                   <tr key={event.id}>
-                    <td className="numeric">{timeFormat.format(event.at)}</td>
-                    <td>{event.actorName}</td>
-                    <td>{event.action}</td>
-                    <td>
-                      {event.entity} <span className="muted">{event.entityId}</span>
+                    <td data-label="When (London)">{timeFormat.format(event.at)}</td>
+                    <td data-label="Who">
+                      {event.actorName}
+                      {event.actorEmail && <span className="muted"> {event.actorEmail}</span>}
                     </td>
-                    <td className="muted">{event.personId ?? "–"}</td>
-                    <td className="muted">{event.requestId ?? "–"}</td>
+                    <td data-label="What">{codeLabel(event.action)}</td>
+                    <td data-label="Record">
+                      {codeLabel(event.entity)}
+                      {event.recordName ? `: ${event.recordName}` : ""}
+                    </td>
+                    <td data-label="Person">{event.personAttributor ?? "–"}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          {events.hasNextPage && (
+          <nav className="pager" aria-label="Pages of audit events">
             <button
               type="button"
               className="button button-secondary"
-              disabled={events.isFetchingNextPage}
-              onClick={() => events.fetchNextPage()}
+              disabled={page === 1 || events.isFetching}
+              onClick={() => setPage(page - 1)}
             >
-              {events.isFetchingNextPage ? "Loading…" : "Show older events"}
+              Previous page
             </button>
-          )}
+            <span aria-live="polite">Page {events.data?.page ?? page}</span>
+            <button
+              type="button"
+              className="button button-secondary"
+              disabled={!events.data?.hasNextPage || events.isFetching}
+              onClick={() => setPage(page + 1)}
+            >
+              Next page
+            </button>
+          </nav>
         </>
       )}
     </section>

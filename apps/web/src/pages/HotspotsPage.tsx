@@ -1,5 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, Fragment, useState } from "react";
+import { ConfirmButton } from "../components/ConfirmButton.tsx";
+import { FormErrors } from "../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
 import type { SignedInUser } from "../lib/session.ts";
 import { describeError, useTRPC } from "../lib/trpc.ts";
@@ -33,11 +35,11 @@ export function HotspotsPage({ user }: { user: SignedInUser }) {
           Show retired hotspots
         </label>
       )}
-      {update.error && <ErrorNotice message={describeError(update.error).message} />}
+      {update.error && <ErrorNotice {...describeError(update.error)} />}
       {hotspots.isPending ? (
         <Loading label="Loading hotspots…" />
       ) : hotspots.isError ? (
-        <ErrorNotice message={describeError(hotspots.error).message} onRetry={() => hotspots.refetch()} />
+        <ErrorNotice {...describeError(hotspots.error)} onRetry={() => hotspots.refetch()} />
       ) : hotspots.data.length === 0 ? (
         <EmptyState title="No hotspots yet">
           <p>
@@ -52,6 +54,7 @@ export function HotspotsPage({ user }: { user: SignedInUser }) {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Location</th>
+                <th scope="col">Area</th>
                 <th scope="col">Status</th>
                 {isAdmin && <th scope="col">Action</th>}
               </tr>
@@ -64,6 +67,7 @@ export function HotspotsPage({ user }: { user: SignedInUser }) {
                     <td className="numeric">
                       {hotspot.lat.toFixed(4)}, {hotspot.lng.toFixed(4)}
                     </td>
+                    <td>{areaLabel(hotspot)}</td>
                     <td>{hotspot.active ? "Active" : "Retired"}</td>
                     {isAdmin && (
                       <td>
@@ -76,21 +80,33 @@ export function HotspotsPage({ user }: { user: SignedInUser }) {
                           >
                             {`Edit ${hotspot.name}`}
                           </button>
-                          <button
-                            type="button"
-                            className="button button-quiet"
-                            disabled={update.isPending}
-                            onClick={() => update.mutate({ id: hotspot.id, active: !hotspot.active })}
-                          >
-                            {hotspot.active ? `Retire ${hotspot.name}` : `Restore ${hotspot.name}`}
-                          </button>
+                          {hotspot.active ? (
+                            <ConfirmButton
+                              className="button button-quiet"
+                              disabled={update.isPending}
+                              question={`Retire ${hotspot.name}? It is no longer offered for new contacts; you can restore it.`}
+                              confirmLabel="Yes, retire"
+                              onConfirm={() => update.mutate({ id: hotspot.id, active: false })}
+                            >
+                              {`Retire ${hotspot.name}`}
+                            </ConfirmButton>
+                          ) : (
+                            <button
+                              type="button"
+                              className="button button-quiet"
+                              disabled={update.isPending}
+                              onClick={() => update.mutate({ id: hotspot.id, active: true })}
+                            >
+                              {`Restore ${hotspot.name}`}
+                            </button>
+                          )}
                         </div>
                       </td>
                     )}
                   </tr>
                   {isAdmin && editing === hotspot.id && (
                     <tr>
-                      <td colSpan={4}>
+                      <td colSpan={5}>
                         <EditHotspotForm hotspot={hotspot} onDone={() => setEditing(null)} />
                       </td>
                     </tr>
@@ -111,12 +127,14 @@ function NewHotspotForm() {
   const [name, setName] = useState("");
   const [lat, setLat] = useState("");
   const [lng, setLng] = useState("");
+  const [radius, setRadius] = useState("");
   const create = useMutation(
     trpc.hotspots.create.mutationOptions({
       onSuccess: async () => {
         setName("");
         setLat("");
         setLng("");
+        setRadius("");
         await queryClient.invalidateQueries({ queryKey: trpc.hotspots.list.queryKey() });
       },
     }),
@@ -124,12 +142,20 @@ function NewHotspotForm() {
   const error = create.error ? describeError(create.error) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name, lat: Number.parseFloat(lat), lng: Number.parseFloat(lng) });
+    create.mutate({
+      name,
+      lat: Number.parseFloat(lat),
+      lng: Number.parseFloat(lng),
+      radiusM: radiusOf(radius),
+    });
   };
   return (
     <form className="card form-inline" onSubmit={submit} noValidate aria-label="Add a hotspot">
       <h2>Add a hotspot</h2>
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors
+        error={error}
+        targets={{ name: "hotspot-name", lat: "hotspot-lat", lng: "hotspot-lng", radiusM: "hotspot-radius" }}
+      />
       <div className="form-row">
         <Field id="hotspot-name" label="Name" errors={error?.fields.name}>
           <input
@@ -154,6 +180,13 @@ function NewHotspotForm() {
             onChange={(e) => setLng(e.target.value)}
           />
         </Field>
+        <RadiusField
+          id="hotspot-radius"
+          hint="Used when no area is drawn; 150 if left empty"
+          value={radius}
+          onChange={setRadius}
+          errors={error?.fields.radiusM}
+        />
       </div>
       <button type="submit" className="button button-primary" disabled={create.isPending}>
         {create.isPending ? "Adding…" : "Add hotspot"}
@@ -167,7 +200,7 @@ function EditHotspotForm({
   hotspot,
   onDone,
 }: {
-  hotspot: { id: string; name: string; lat: number; lng: number };
+  hotspot: { id: string; name: string; lat: number; lng: number; radiusM: number };
   onDone(): void;
 }) {
   const trpc = useTRPC();
@@ -175,6 +208,7 @@ function EditHotspotForm({
   const [name, setName] = useState(hotspot.name);
   const [lat, setLat] = useState(String(hotspot.lat));
   const [lng, setLng] = useState(String(hotspot.lng));
+  const [radius, setRadius] = useState(String(hotspot.radiusM));
   const update = useMutation(
     trpc.hotspots.update.mutationOptions({
       onSuccess: async () => {
@@ -187,11 +221,25 @@ function EditHotspotForm({
   const prefix = `edit-${hotspot.id}`;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ id: hotspot.id, name, lat: Number.parseFloat(lat), lng: Number.parseFloat(lng) });
+    update.mutate({
+      id: hotspot.id,
+      name,
+      lat: Number.parseFloat(lat),
+      lng: Number.parseFloat(lng),
+      radiusM: radiusOf(radius),
+    });
   };
   return (
     <form className="form-inline" onSubmit={submit} noValidate aria-label={`Edit ${hotspot.name}`}>
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors
+        error={error}
+        targets={{
+          name: `${prefix}-name`,
+          lat: `${prefix}-lat`,
+          lng: `${prefix}-lng`,
+          radiusM: `${prefix}-radius`,
+        }}
+      />
       <div className="form-row">
         <Field id={`${prefix}-name`} label="Name" errors={error?.fields.name}>
           <input
@@ -216,6 +264,13 @@ function EditHotspotForm({
             onChange={(e) => setLng(e.target.value)}
           />
         </Field>
+        <RadiusField
+          id={`${prefix}-radius`}
+          hint="Used when no area is drawn"
+          value={radius}
+          onChange={setRadius}
+          errors={error?.fields.radiusM}
+        />
       </div>
       <div className="actions">
         <button type="submit" className="button button-primary" disabled={update.isPending}>
@@ -226,5 +281,43 @@ function EditHotspotForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/** A hotspot's area in words: its polygon when it has one, otherwise the circle round its centre. */
+function areaLabel(hotspot: { radiusM: number; polygon: [number, number][] | null }): string {
+  return hotspot.polygon
+    ? `Drawn area, ${hotspot.polygon.length - 1} corners`
+    : `${hotspot.radiusM.toLocaleString("en-GB")} m radius`;
+}
+
+/** Empty means "not given" (a new hotspot gets 150 m); anything else goes to the server to check. */
+function radiusOf(text: string): number | undefined {
+  return text.trim() === "" ? undefined : Number(text);
+}
+
+/** The radius used when a hotspot has no drawn area. */
+function RadiusField({
+  id,
+  hint,
+  value,
+  onChange,
+  errors,
+}: {
+  id: string;
+  hint: string;
+  value: string;
+  onChange(value: string): void;
+  errors?: string[];
+}) {
+  return (
+    <Field id={id} label="Radius (metres)" errors={errors} hint={hint}>
+      <input
+        {...fieldAria(id, errors, hint)}
+        inputMode="numeric"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
   );
 }

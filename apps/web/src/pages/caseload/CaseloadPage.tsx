@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { Dialog } from "../../components/Dialog.tsx";
+import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import { formatDateTime, formatDay } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -68,7 +69,7 @@ export function CaseloadPage() {
       {keyworkers.isPending ? (
         <Loading label="Loading keyworkers…" />
       ) : keyworkers.isError ? (
-        <ErrorNotice message={describeError(keyworkers.error).message} onRetry={() => keyworkers.refetch()} />
+        <ErrorNotice {...describeError(keyworkers.error)} onRetry={() => keyworkers.refetch()} />
       ) : (
         <>
           <KeyworkerPicker
@@ -156,7 +157,7 @@ function EpisodeTable({
   );
   if (episodes.isPending) return <Loading label="Loading the caseload…" />;
   if (episodes.isError) {
-    return <ErrorNotice message={describeError(episodes.error).message} onRetry={() => episodes.refetch()} />;
+    return <ErrorNotice {...describeError(episodes.error)} onRetry={() => episodes.refetch()} />;
   }
   const rows = episodes.data.pages.flatMap((page) => page.items);
   if (rows.length === 0) {
@@ -169,7 +170,7 @@ function EpisodeTable({
   return (
     <>
       <div className="table-wrap">
-        <table>
+        <table className="card-table">
           <caption className="visually-hidden">Open episodes</caption>
           <thead>
             <tr>
@@ -186,15 +187,21 @@ function EpisodeTable({
           <tbody>
             {rows.map((episode) => (
               <tr key={episode.id} className={episode.atRiskSince ? "row-highlight" : undefined}>
-                <td>
+                <td data-label="Person">
                   <Link href={`/episodes/${episode.id}`}>{episode.person.attributor}</Link>
                   {episode.person.alias && <span className="muted"> “{episode.person.alias}”</span>}
                 </td>
-                <td>{codeLabel(episode.substanceGroup)}</td>
-                <td className="numeric">{formatDay(episode.startedOn)}</td>
-                <td className="numeric">{episode.daysInTreatment}</td>
-                <td className="numeric">{formatDateTime(episode.lastAttendedAt)}</td>
-                <td className="numeric">
+                <td data-label="Substance group">{codeLabel(episode.substanceGroup)}</td>
+                <td data-label="Started" className="numeric">
+                  {formatDay(episode.startedOn)}
+                </td>
+                <td data-label="Days in treatment" className="numeric">
+                  {episode.daysInTreatment}
+                </td>
+                <td data-label="Last attended" className="numeric">
+                  {formatDateTime(episode.lastAttendedAt)}
+                </td>
+                <td data-label="Next TOP due" className="numeric">
                   {episode.topOverdue ? (
                     <span className="status-pill status-danger">
                       Overdue since {formatDay(episode.nextTopDue)}
@@ -203,7 +210,7 @@ function EpisodeTable({
                     formatDay(episode.nextTopDue)
                   )}
                 </td>
-                <td>
+                <td data-label="Flags">
                   <span className="flag-row">
                     {episode.atRiskSince && (
                       <span className="status-pill status-danger">
@@ -220,7 +227,7 @@ function EpisodeTable({
                     )}
                   </span>
                 </td>
-                <td>
+                <td data-label="Keyworker">
                   {episode.keyworker?.name ?? <span className="muted">Unassigned</span>}{" "}
                   <button
                     type="button"
@@ -290,7 +297,7 @@ function ReassignForm({
     return <p>There is no other active keyworker. Add one below the caseload first.</p>;
   return (
     <form onSubmit={submit} noValidate>
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors error={error} targets={{ keyworkerId: "reassign-keyworker" }} />
       <Field id="reassign-keyworker" label="New keyworker" errors={error?.fields.keyworkerId}>
         <select
           {...fieldAria("reassign-keyworker", error?.fields.keyworkerId)}
@@ -339,7 +346,7 @@ function KeyworkerAdmin({ keyworkers }: { keyworkers: Keyworkers }) {
   return (
     <details className="card">
       <summary>Keyworkers</summary>
-      {update.error && <ErrorNotice message={describeError(update.error).message} />}
+      {update.error && <ErrorNotice {...describeError(update.error)} />}
       <ul className="plain-list">
         {keyworkers.keyworkers.map((keyworker) => (
           <li key={keyworker.id}>
@@ -359,7 +366,7 @@ function KeyworkerAdmin({ keyworkers }: { keyworkers: Keyworkers }) {
         ))}
       </ul>
       <form className="form-inline" onSubmit={submit} noValidate aria-label="Add a keyworker">
-        {error && <ErrorNotice message={error.message} />}
+        <FormErrors error={error} targets={{ name: "keyworker-name" }} />
         <div className="form-row">
           <Field id="keyworker-name" label="New keyworker's name" errors={error?.fields.name}>
             <input

@@ -6,17 +6,19 @@ import {
   substanceGroups,
   type waitingListFilters,
 } from "@pathways/validators";
+import { serviceToday } from "@pathways/validators/calendar";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useLocation, useSearchParams } from "wouter";
+import { ConfirmButton } from "../../components/ConfirmButton.tsx";
 import { Dialog } from "../../components/Dialog.tsx";
+import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import {
   closingStatuses,
   formatDay,
   statusLabels,
   substanceGroupFor,
-  todayInLondon,
   waitingListActions,
 } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -113,7 +115,7 @@ export function WaitingListPage() {
       {list.isPending ? (
         <Loading label="Loading the waiting list…" />
       ) : list.isError ? (
-        <ErrorNotice message={describeError(list.error).message} onRetry={() => list.refetch()} />
+        <ErrorNotice {...describeError(list.error)} onRetry={() => list.refetch()} />
       ) : rows.length === 0 ? (
         <EmptyState title={show === "all" ? "Nobody is waiting" : "Nobody matches"}>
           <p>New referrals to your services appear here.</p>
@@ -121,7 +123,7 @@ export function WaitingListPage() {
       ) : (
         <>
           <div className="table-wrap">
-            <table>
+            <table className="card-table">
               <caption className="visually-hidden">Waiting list, longest waiting first</caption>
               <thead>
                 <tr>
@@ -201,24 +203,24 @@ function WaitingRow({
   const actions = waitingListActions(referral.status);
   return (
     <tr className={referral.waitingOver21Days ? "row-highlight" : undefined}>
-      <td>
+      <td data-label="Referral">
         <strong>{referral.reference}</strong>
         <br />
         {referral.service.name}
         <p className="cell-detail">{referral.reason}</p>
       </td>
-      <td>
+      <td data-label="Person">
         {referral.person.attributor}
         {referral.person.alias && <span className="muted"> “{referral.person.alias}”</span>}
         {referral.person.fullName && <div className="muted">{referral.person.fullName}</div>}
         {referral.isRepresentation && <span className="status-pill status-open">Re-presentation</span>}
       </td>
-      <td>
+      <td data-label="Referred by">
         {referral.referrer.organisationName}
         {referral.referrer.userName && <div className="muted">{referral.referrer.userName}</div>}
         <div className="muted">{codeLabel(referral.source)}</div>
       </td>
-      <td className="numeric">
+      <td data-label="Waiting" className="numeric">
         {referral.waitingOver21Days ? (
           <span className="status-pill status-danger">{referral.daysWaiting} days</span>
         ) : (
@@ -226,7 +228,7 @@ function WaitingRow({
         )}
         <div className="muted">since {formatDay(referral.requestedAt)}</div>
       </td>
-      <td>
+      <td data-label="Status">
         {statusLabels[referral.status]}
         {referral.stale ? (
           <div>
@@ -238,27 +240,29 @@ function WaitingRow({
           <div className="muted">since {formatDay(referral.statusChangedAt)}</div>
         )}
       </td>
-      <td>
+      <td data-label="Actions">
         <div className="actions">
           {actions.includes("receive") && (
-            <button
-              type="button"
+            <ConfirmButton
               className="button button-primary"
               disabled={move.isPending}
-              onClick={() => move.mutate({ referralId: referral.id, to: "received" })}
+              question={`Mark ${referral.reference} received? The referrer sees it at once; it cannot go back to requested.`}
+              confirmLabel="Yes, received"
+              onConfirm={() => move.mutate({ referralId: referral.id, to: "received" })}
             >
               Mark received<span className="visually-hidden"> {referral.reference}</span>
-            </button>
+            </ConfirmButton>
           )}
           {actions.includes("accept") && (
-            <button
-              type="button"
+            <ConfirmButton
               className="button button-primary"
               disabled={move.isPending}
-              onClick={() => move.mutate({ referralId: referral.id, to: "accepted" })}
+              question={`Accept ${referral.reference}? The referrer sees it at once; it cannot go back to received.`}
+              confirmLabel="Yes, accept"
+              onConfirm={() => move.mutate({ referralId: referral.id, to: "accepted" })}
             >
               Accept<span className="visually-hidden"> {referral.reference}</span>
-            </button>
+            </ConfirmButton>
           )}
           {actions.includes("start") && (
             <button type="button" className="button button-primary" onClick={onStart}>
@@ -291,7 +295,7 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
   const [substanceGroup, setSubstanceGroup] = useState<SubstanceGroup | "">(
     referral ? substanceGroupFor(referral.service.code) : "",
   );
-  const [startedOn, setStartedOn] = useState(todayInLondon());
+  const [startedOn, setStartedOn] = useState(serviceToday());
   const start = useMutation(
     trpc.episodes.start.mutationOptions({
       onSuccess: async (episode) => {
@@ -338,7 +342,10 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
         </>
       )}
       {missing && <ErrorNotice message={missing} />}
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors
+        error={error}
+        targets={{ keyworkerId: "start-keyworker", substanceGroup: "start-group", startedOn: "start-date" }}
+      />
       <Field id="start-keyworker" label="Keyworker" errors={error?.fields.keyworkerId}>
         <select
           {...fieldAria("start-keyworker", error?.fields.keyworkerId)}
@@ -410,7 +417,10 @@ function CloseForm({ referral, onDone }: { referral: Referral; onDone: () => voi
   };
   return (
     <form onSubmit={submit} noValidate>
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors
+        error={error}
+        targets={{ to: "close-status", failureReason: "close-reason", note: "close-note" }}
+      />
       <Field id="close-status" label="Outcome" errors={error?.fields.to}>
         <select
           {...fieldAria("close-status", error?.fields.to)}

@@ -1,4 +1,3 @@
-import type { ReactNode } from "react";
 import { Link, Route, Switch } from "wouter";
 import { ReportPage } from "./ReportPage.tsx";
 import { TrackPage } from "./TrackPage.tsx";
@@ -30,18 +29,6 @@ export function PublicPages() {
           <Link href="/">Staff sign in</Link>
         </p>
       </footer>
-    </div>
-  );
-}
-
-export function EmergencyNotice({ children }: { children?: ReactNode }) {
-  return (
-    <div className="notice cr-notice-emergency">
-      <p>
-        <strong>If someone is in danger now, call 999.</strong> To report a crime anonymously, call
-        Crimestoppers on 0800 555 111.
-      </p>
-      {children}
     </div>
   );
 }

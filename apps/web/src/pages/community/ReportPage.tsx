@@ -4,10 +4,11 @@ import { reportCategories } from "@pathways/validators/codes";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link } from "wouter";
+import { FormErrors, fieldMessage } from "../../components/ErrorSummary.tsx";
 import { ErrorNotice, Field, fieldAria, Loading } from "../../components/ui.tsx";
 import { trackingUrl } from "../../lib/community.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
-import { EmergencyNotice } from "./PublicPages.tsx";
+import { EmergencyNotice } from "./EmergencyNotice.tsx";
 
 type Category = (typeof reportCategories)[number];
 type PlaceMode = "list" | "typed" | "here";
@@ -97,17 +98,24 @@ export function ReportPage() {
       </header>
       <EmergencyNotice />
       <form onSubmit={send} noValidate aria-label="Report a concern">
-        {error && (
-          <ErrorNotice
-            message={
-              Object.keys(error.fields).length > 0
-                ? "Some answers need a change: see the messages beside them."
-                : error.message
-            }
-          />
-        )}
+        <FormErrors
+          error={error}
+          targets={{
+            category: "report-category",
+            ...Object.fromEntries(
+              ["location", "hotspotId", "lat", "lng"].map((field) => [
+                field,
+                form.mode === "list" ? "report-hotspot" : "report-location",
+              ]),
+            ),
+            description: "report-description",
+            contactEmail: "report-email",
+            contactPhone: "report-phone",
+          }}
+        />
 
         <fieldset
+          id="report-category"
           className="cr-fieldset"
           aria-describedby={error?.fields.category ? "category-error" : undefined}
         >
@@ -131,7 +139,7 @@ export function ReportPage() {
           </div>
           {error?.fields.category?.map((message) => (
             <p key={message} className="field-error" id="category-error">
-              {message}
+              {fieldMessage(message)}
             </p>
           ))}
         </fieldset>

@@ -31,7 +31,7 @@ export function TrackPage({ token }: { token: string }) {
         </p>
       </EmptyState>
     ) : (
-      <ErrorNotice message={describeError(report.error).message} onRetry={() => report.refetch()} />
+      <ErrorNotice {...describeError(report.error)} onRetry={() => report.refetch()} />
     );
   }
 

@@ -117,7 +117,7 @@ export function TriagePage() {
       {reports.isPending ? (
         <Loading label="Loading reports…" />
       ) : error ? (
-        <ErrorNotice message={error.message} onRetry={() => reports.refetch()} />
+        <ErrorNotice kind={error.kind} message={error.message} onRetry={() => reports.refetch()} />
       ) : rows.length === 0 ? (
         <EmptyState title="No reports match">
           <p>

@@ -1,8 +1,15 @@
-import { codeLabel, maxInternalNote, maxPublicNote, reportCategoryLabels } from "@pathways/validators";
+import {
+  codeLabel,
+  defaultAcknowledgement,
+  maxInternalNote,
+  maxPublicNote,
+  reportCategoryLabels,
+} from "@pathways/validators";
 import type { ReportStatus } from "@pathways/validators/codes";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { Link } from "wouter";
+import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import {
   formatWhen,
@@ -37,7 +44,7 @@ export function TriageReportPage({ id }: { id: string }) {
         <p>
           <Link href="/triage">Back to community reports</Link>
         </p>
-        <ErrorNotice message={describeError(report.error).message} onRetry={() => report.refetch()} />
+        <ErrorNotice {...describeError(report.error)} onRetry={() => report.refetch()} />
       </section>
     );
   }
@@ -146,21 +153,39 @@ function Actions({ report }: { report: TriageReport }) {
   );
 }
 
+/** Where the error summary sends a worker for each of `NoteFields`' two notes. */
+function noteTargets(prefix: string) {
+  return { publicNote: `${prefix}-public`, internalNote: `${prefix}-internal` };
+}
+
+/** The two notes an action on a report carries: one for the reporter, one for staff only. */
+interface Notes {
+  publicNote: string;
+  internalNote: string;
+  setPublicNote: (value: string) => void;
+  setInternalNote: (value: string) => void;
+}
+
+function useNotes(initialPublicNote = ""): Notes {
+  const [publicNote, setPublicNote] = useState(initialPublicNote);
+  const [internalNote, setInternalNote] = useState("");
+  return { publicNote, internalNote, setPublicNote, setInternalNote };
+}
+
+/** The notes as a verb takes them. */
+function notesOf({ publicNote, internalNote }: Notes) {
+  return { publicNote, internalNote };
+}
+
 function NoteFields({
   prefix,
-  publicNote,
-  internalNote,
-  setPublicNote,
-  setInternalNote,
+  notes,
   fields,
   publicLabel = "Note for the reporter",
   publicHint = "They see this on their tracking page and by email. No names or details about anyone.",
 }: {
   prefix: string;
-  publicNote: string;
-  internalNote: string;
-  setPublicNote: (value: string) => void;
-  setInternalNote: (value: string) => void;
+  notes: Notes;
   fields: Record<string, string[]>;
   publicLabel?: string;
   publicHint?: string;
@@ -172,8 +197,8 @@ function NoteFields({
           {...fieldAria(`${prefix}-public`, fields.publicNote, "hint")}
           rows={3}
           maxLength={maxPublicNote}
-          value={publicNote}
-          onChange={(event) => setPublicNote(event.target.value)}
+          value={notes.publicNote}
+          onChange={(event) => notes.setPublicNote(event.target.value)}
         />
       </Field>
       <Field
@@ -186,8 +211,8 @@ function NoteFields({
           {...fieldAria(`${prefix}-internal`, fields.internalNote, "hint")}
           rows={2}
           maxLength={maxInternalNote}
-          value={internalNote}
-          onChange={(event) => setInternalNote(event.target.value)}
+          value={notes.internalNote}
+          onChange={(event) => notes.setInternalNote(event.target.value)}
         />
       </Field>
     </>
@@ -204,36 +229,82 @@ function ActionCard({ title, children }: { title: string; children: ReactNode })
   );
 }
 
-function AcknowledgeForm({ report }: { report: TriageReport }) {
-  const trpc = useTRPC();
-  const refresh = useRefresh(report.id);
-  const [publicNote, setPublicNote] = useState("");
-  const [internalNote, setInternalNote] = useState("");
-  const acknowledge = useMutation(trpc.community.acknowledge.mutationOptions({ onSuccess: refresh }));
-  const error = acknowledge.error ? describeError(acknowledge.error) : null;
+/**
+ * One action on a report that carries the two notes (acknowledge, move it on, add a note): its card,
+ * the error summary, what it asks first (`children`), the notes and its button.
+ */
+function NoteActionForm({
+  title,
+  prefix,
+  notes,
+  action,
+  send,
+  button,
+  pendingButton,
+  primary = false,
+  publicLabel,
+  publicHint,
+  children,
+}: {
+  title: string;
+  prefix: string;
+  notes: Notes;
+  action: { isPending: boolean; error: unknown };
+  send: () => void;
+  button: string;
+  pendingButton: string;
+  primary?: boolean;
+  publicLabel?: string;
+  publicHint?: string;
+  children?: ReactNode;
+}) {
+  const error = action.error ? describeError(action.error) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    acknowledge.mutate({ id: report.id, publicNote, internalNote });
+    send();
   };
   return (
-    <ActionCard title="Acknowledge">
+    <ActionCard title={title}>
       <form onSubmit={submit} noValidate>
-        {error && <ErrorNotice message={error.message} />}
+        <FormErrors error={error} targets={noteTargets(prefix)} />
+        {children}
         <NoteFields
-          prefix="ack"
-          publicNote={publicNote}
-          internalNote={internalNote}
-          setPublicNote={setPublicNote}
-          setInternalNote={setInternalNote}
+          prefix={prefix}
+          notes={notes}
           fields={error?.fields ?? {}}
-          publicLabel="Note for the reporter (optional)"
-          publicHint="Left empty, they read: “Thank you. The taskforce has seen your report and will look into it.”"
+          publicLabel={publicLabel}
+          publicHint={publicHint}
         />
-        <button type="submit" className="button button-primary" disabled={acknowledge.isPending}>
-          {acknowledge.isPending ? "Acknowledging…" : "Acknowledge report"}
+        <button
+          type="submit"
+          className={`button ${primary ? "button-primary" : "button-secondary"}`}
+          disabled={action.isPending}
+        >
+          {action.isPending ? pendingButton : button}
         </button>
       </form>
     </ActionCard>
+  );
+}
+
+function AcknowledgeForm({ report }: { report: TriageReport }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh(report.id);
+  const notes = useNotes();
+  const acknowledge = useMutation(trpc.community.acknowledge.mutationOptions({ onSuccess: refresh }));
+  return (
+    <NoteActionForm
+      title="Acknowledge"
+      prefix="ack"
+      notes={notes}
+      action={acknowledge}
+      send={() => acknowledge.mutate({ id: report.id, ...notesOf(notes) })}
+      button="Acknowledge report"
+      pendingButton="Acknowledging…"
+      primary
+      publicLabel="Note for the reporter (optional)"
+      publicHint={`Left empty, they read: “${defaultAcknowledgement}”`}
+    />
   );
 }
 
@@ -241,60 +312,44 @@ function StatusForm({ report, moves }: { report: TriageReport; moves: ClosingSta
   const trpc = useTRPC();
   const refresh = useRefresh(report.id);
   const [status, setStatus] = useState<ClosingStatus>(moves[0]!);
-  const [publicNote, setPublicNote] = useState(suggestedNotes[moves[0]!]);
-  const [internalNote, setInternalNote] = useState("");
+  const notes = useNotes(suggestedNotes[moves[0]!]);
   const change = useMutation(
     trpc.community.changeStatus.mutationOptions({
       onSuccess: async () => {
-        setInternalNote("");
+        notes.setInternalNote("");
         await refresh();
       },
     }),
   );
-  const error = change.error ? describeError(change.error) : null;
   const choose = (next: ClosingStatus) => {
     // Keep what the worker typed; only swap in a suggestion when the note is still a suggestion.
-    if (publicNote === "" || Object.values(suggestedNotes).includes(publicNote))
-      setPublicNote(suggestedNotes[next]);
+    if (notes.publicNote === "" || Object.values(suggestedNotes).includes(notes.publicNote))
+      notes.setPublicNote(suggestedNotes[next]);
     setStatus(next);
   };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    change.mutate({ id: report.id, status, publicNote, internalNote });
-  };
   return (
-    <ActionCard title="Move it on">
-      <form onSubmit={submit} noValidate>
-        {error && <ErrorNotice message={error.message} />}
-        <fieldset className="cr-fieldset">
-          <legend>New status</legend>
-          <div className="cr-segmented">
-            {moves.map((move) => (
-              <label key={move} className="cr-segment">
-                <input
-                  type="radio"
-                  name="new-status"
-                  checked={status === move}
-                  onChange={() => choose(move)}
-                />
-                <span>{statusLabel(move)}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <NoteFields
-          prefix="status"
-          publicNote={publicNote}
-          internalNote={internalNote}
-          setPublicNote={setPublicNote}
-          setInternalNote={setInternalNote}
-          fields={error?.fields ?? {}}
-        />
-        <button type="submit" className="button button-primary" disabled={change.isPending}>
-          {change.isPending ? "Saving…" : `Mark as ${statusLabel(status).toLowerCase()}`}
-        </button>
-      </form>
-    </ActionCard>
+    <NoteActionForm
+      title="Move it on"
+      prefix="status"
+      notes={notes}
+      action={change}
+      send={() => change.mutate({ id: report.id, status, ...notesOf(notes) })}
+      button={`Mark as ${statusLabel(status).toLowerCase()}`}
+      pendingButton="Saving…"
+      primary
+    >
+      <fieldset className="cr-fieldset">
+        <legend>New status</legend>
+        <div className="cr-segmented">
+          {moves.map((move) => (
+            <label key={move} className="cr-segment">
+              <input type="radio" name="new-status" checked={status === move} onChange={() => choose(move)} />
+              <span>{statusLabel(move)}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </NoteActionForm>
   );
 }
 
@@ -312,7 +367,10 @@ function DuplicateForm({ report }: { report: TriageReport }) {
   return (
     <ActionCard title="Already reported?">
       <form onSubmit={submit} noValidate>
-        {error && !error.fields.duplicateOfReference && <ErrorNotice message={error.message} />}
+        <FormErrors
+          error={error}
+          targets={{ duplicateOfReference: "duplicate-of", internalNote: "duplicate-internal" }}
+        />
         <Field
           id="duplicate-of"
           label="Reference of the earlier report"
@@ -346,40 +404,27 @@ function DuplicateForm({ report }: { report: TriageReport }) {
 function NoteForm({ report }: { report: TriageReport }) {
   const trpc = useTRPC();
   const refresh = useRefresh(report.id);
-  const [publicNote, setPublicNote] = useState("");
-  const [internalNote, setInternalNote] = useState("");
+  const notes = useNotes();
   const add = useMutation(
     trpc.community.addNote.mutationOptions({
       onSuccess: async () => {
-        setPublicNote("");
-        setInternalNote("");
+        notes.setPublicNote("");
+        notes.setInternalNote("");
         await refresh();
       },
     }),
   );
-  const error = add.error ? describeError(add.error) : null;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    add.mutate({ id: report.id, publicNote, internalNote });
-  };
   return (
-    <ActionCard title="Add a note">
-      <form onSubmit={submit} noValidate>
-        {error && <ErrorNotice message={error.message} />}
-        <NoteFields
-          prefix="note"
-          publicNote={publicNote}
-          internalNote={internalNote}
-          setPublicNote={setPublicNote}
-          setInternalNote={setInternalNote}
-          fields={error?.fields ?? {}}
-          publicLabel="Note for the reporter (optional)"
-        />
-        <button type="submit" className="button button-secondary" disabled={add.isPending}>
-          {add.isPending ? "Saving…" : "Add note"}
-        </button>
-      </form>
-    </ActionCard>
+    <NoteActionForm
+      title="Add a note"
+      prefix="note"
+      notes={notes}
+      action={add}
+      send={() => add.mutate({ id: report.id, ...notesOf(notes) })}
+      button="Add note"
+      pendingButton="Saving…"
+      publicLabel="Note for the reporter (optional)"
+    />
   );
 }
 
@@ -396,7 +441,7 @@ function Links({ report }: { report: TriageReport }) {
   const linked = report.linkedContact || report.linkedNeedleFind;
   return (
     <ActionCard title="Follow-up in outreach">
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors error={error} targets={{}} />
       {!linked && <p className="muted">Not linked to a contact or needle find yet.</p>}
       {report.linkedContact && (
         <p>
@@ -434,7 +479,7 @@ function Links({ report }: { report: TriageReport }) {
       ) : candidates.isPending ? (
         <Loading label="Looking for outreach nearby…" />
       ) : candidates.isError ? (
-        <ErrorNotice message={describeError(candidates.error).message} onRetry={() => candidates.refetch()} />
+        <ErrorNotice {...describeError(candidates.error)} onRetry={() => candidates.refetch()} />
       ) : candidates.data.contacts.length === 0 && candidates.data.needleFinds.length === 0 ? (
         <EmptyState title="Nothing to link yet">
           <p>No contacts or needle finds at this place from the day before the report to 14 days after.</p>
@@ -487,7 +532,7 @@ function History({ report }: { report: TriageReport }) {
   return (
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
-      {retry.error && <ErrorNotice message={describeError(retry.error).message} />}
+      {retry.error && <ErrorNotice {...describeError(retry.error)} />}
       <ol className="cr-timeline">
         {[...report.history].reverse().map((event) => (
           <li key={event.id} className="cr-timeline-item">

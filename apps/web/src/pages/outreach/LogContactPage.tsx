@@ -12,6 +12,7 @@ import {
 } from "@pathways/validators/codes";
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "wouter";
+import { ErrorSummary } from "../../components/ErrorSummary.tsx";
 import { ErrorNotice, Field, fieldAria, PageHeader } from "../../components/ui.tsx";
 import type { OutboxItem, SendResult } from "../../lib/offline-queue.ts";
 import { useOutbox, useOutboxItems } from "../../lib/outbox.ts";
@@ -31,6 +32,8 @@ import {
   OutreachNav,
   PlaceField,
   type PlaceValue,
+  placeInput,
+  placeTargets,
   Section,
   Stepper,
   ToggleGroup,
@@ -120,13 +123,7 @@ function candidateOf(form: ContactForm) {
     candidate: {
       clientKey: form.clientKey,
       occurredAt: form.occurredAt ?? new Date(),
-      ...(form.place.hotspotId
-        ? { hotspotId: form.place.hotspotId }
-        : {
-            location: form.place.location.trim() || undefined,
-            lat: form.place.lat ?? undefined,
-            lng: form.place.lng ?? undefined,
-          }),
+      ...placeInput(form.place),
       contactType: form.contactType,
       substances: substances.filter((s) => form.substances.has(s)),
       interventions: chosen.map((intervention) =>
@@ -163,7 +160,7 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
   const hotspots = useHotspots();
   const [params, setParams] = useSearchParams();
   const pending = useOutboxItems(user.userId);
-  const [form, setForm] = useState<ContactForm>(() => blankForm(initialPlace()));
+  const [form, setForm] = useState<ContactForm>(() => blankForm(initialPlace(user.userId)));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [refusal, setRefusal] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -213,6 +210,11 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
     return next;
   };
 
+  // The error summary takes focus itself; the notice that stands in when there is none is focused here.
+  const focusErrors = () => {
+    if (!errorRef.current?.contains(document.activeElement)) errorRef.current?.focus();
+  };
+
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setOutcome(null);
@@ -225,7 +227,7 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
     }
     setErrors(found);
     if (Object.keys(found).length) {
-      requestAnimationFrame(() => errorRef.current?.focus());
+      requestAnimationFrame(focusErrors);
       return;
     }
     const input = candidate as ContactDraft;
@@ -247,6 +249,8 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
         userId: user.userId,
         summary: `${contactTypeLabels[input.contactType]} at ${where}`,
         personLabel: who ?? undefined,
+        // With a signal the form has shown the likely duplicates; without, they are checked at sending.
+        duplicatesChecked: form.person.kind === "new" ? navigator.onLine : undefined,
       });
     } catch {
       setSaving(false);
@@ -259,10 +263,10 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
     if (result.status === "refused") {
       setErrors(errorsByField(result.fields, chosen));
       setRefusal(result.message);
-      requestAnimationFrame(() => errorRef.current?.focus());
+      requestAnimationFrame(focusErrors);
       return;
     }
-    rememberHotspot(form.place.hotspotId);
+    rememberHotspot(user.userId, form.place.hotspotId);
     setOutcome(
       result.status === "sent"
         ? { status: "sent", contact: result.result as LoggedContact }
@@ -293,14 +297,31 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
       </div>
       <form className="contact-form" onSubmit={save} noValidate aria-label="Log a contact">
         <div ref={errorRef} tabIndex={-1} className="outcome-anchor">
-          {hasErrors && (
-            <ErrorNotice
-              message={
-                refusal
-                  ? `Not saved: ${refusal}`
-                  : "Not saved yet: some answers need checking (marked below)."
-              }
+          {Object.keys(errors).length > 0 ? (
+            <ErrorSummary
+              fields={errors}
+              targets={{
+                ...placeTargets("contact"),
+                occurredAt: "contact-when",
+                notes: "contact-notes",
+                ...Object.fromEntries(
+                  interventionKinds
+                    .filter(isCountedIntervention)
+                    .map((kind) => [`quantity.${kind}`, `quantity-${kind}`]),
+                ),
+              }}
+              message={refusal ?? undefined}
             />
+          ) : (
+            hasErrors && (
+              <ErrorNotice
+                message={
+                  refusal
+                    ? `Not saved: ${refusal}`
+                    : "Not saved yet: some answers need checking (marked below)."
+                }
+              />
+            )
           )}
         </div>
         <Section title="Where and when">
@@ -319,7 +340,12 @@ export function LogContactPage({ user }: { user: SignedInUser }) {
           />
         </Section>
         <Section title="Who">
-          <PersonPicker choice={form.person} onChange={(person) => update({ person })} errors={errors} />
+          <PersonPicker
+            choice={form.person}
+            onChange={(person) => update({ person })}
+            errors={errors}
+            userId={user.userId}
+          />
         </Section>
         <Section title="What happened">
           <ChoiceGroup

@@ -13,6 +13,10 @@ import {
   OutreachNav,
   PlaceField,
   type PlaceValue,
+  placeInput,
+  placeTargets,
+  type SaveMessage,
+  SaveOutcome,
   Section,
   Stepper,
   useHotspots,
@@ -40,13 +44,11 @@ export function NeedleFindsPage({ user }: { user: SignedInUser }) {
   const [form, setForm] = useState<FindForm>(() => ({
     clientKey: newClientKey(),
     foundAt: null,
-    place: initialPlace(),
+    place: initialPlace(user.userId),
     count: 1,
   }));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<{ tone: "success" | "waiting" | "error"; text: string } | null>(
-    null,
-  );
+  const [message, setMessage] = useState<SaveMessage | null>(null);
   const [saving, setSaving] = useState(false);
   const messageRef = useRef<HTMLDivElement>(null);
   const finds = useInfiniteQuery(
@@ -91,13 +93,7 @@ export function NeedleFindsPage({ user }: { user: SignedInUser }) {
       clientKey: form.clientKey,
       foundAt: form.foundAt ?? new Date(),
       count: form.count,
-      ...(form.place.hotspotId
-        ? { hotspotId: form.place.hotspotId }
-        : {
-            location: form.place.location.trim() || undefined,
-            lat: form.place.lat ?? undefined,
-            lng: form.place.lng ?? undefined,
-          }),
+      ...placeInput(form.place),
     };
     const parsed = NeedleFindInput.safeParse(candidate);
     if (!parsed.success) {
@@ -130,7 +126,7 @@ export function NeedleFindsPage({ user }: { user: SignedInUser }) {
       setErrors(result.fields);
       setMessage({ tone: "error", text: `Not saved: ${result.message}` });
     } else {
-      rememberHotspot(form.place.hotspotId);
+      rememberHotspot(user.userId, form.place.hotspotId);
       setErrors({});
       if (result.status === "sent") {
         const saved = result.result as LoggedFind;
@@ -152,14 +148,11 @@ export function NeedleFindsPage({ user }: { user: SignedInUser }) {
       <OutreachNav userId={user.userId} />
       <PageHeader title="Needle find" />
       <div ref={messageRef} tabIndex={-1} className="outcome-anchor">
-        {message && (
-          <div
-            className={`notice ${message.tone === "success" ? "notice-success" : message.tone === "error" ? "notice-error" : "notice-waiting"}`}
-            role={message.tone === "error" ? "alert" : "status"}
-          >
-            <p>{message.text}</p>
-          </div>
-        )}
+        <SaveOutcome
+          message={message}
+          errors={errors}
+          targets={{ ...placeTargets("find"), foundAt: "find-when", count: "find-count" }}
+        />
       </div>
       <form onSubmit={save} noValidate aria-label="Log a needle find">
         <Section title="Where and when">
@@ -211,7 +204,7 @@ export function NeedleFindsPage({ user }: { user: SignedInUser }) {
       {finds.isPending ? (
         <Loading label="Loading your finds…" />
       ) : finds.isError ? (
-        <ErrorNotice message={describeError(finds.error).message} onRetry={() => finds.refetch()} />
+        <ErrorNotice {...describeError(finds.error)} onRetry={() => finds.refetch()} />
       ) : items.length === 0 ? (
         <EmptyState title="No needle finds logged yet" />
       ) : (

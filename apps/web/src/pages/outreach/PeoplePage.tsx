@@ -53,7 +53,7 @@ export function PeoplePage({ user }: { user: SignedInUser }) {
         ) : people.isPending ? (
           <Loading label="Searching…" />
         ) : people.isError ? (
-          <ErrorNotice message={describeError(people.error).message} onRetry={() => people.refetch()} />
+          <ErrorNotice {...describeError(people.error)} onRetry={() => people.refetch()} />
         ) : items.length === 0 ? (
           <EmptyState title={`Nobody found for “${settled}”`} />
         ) : (

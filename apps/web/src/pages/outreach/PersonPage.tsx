@@ -1,13 +1,16 @@
 import type { RouterOutputs } from "@pathways/api";
+import { substanceGroupLabel } from "@pathways/validators";
 import { codeLabel, consentKinds, consentStatuses } from "@pathways/validators/codes";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
+import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import { concernLabels, formatDay, formatWhen, referralHref, sexLabels } from "../../lib/outreach.ts";
 import type { SignedInUser } from "../../lib/session.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
 import { ContactCard } from "./ContactCard.tsx";
+import { CorrectDetails } from "./CorrectDetails.tsx";
 import { OutreachNav } from "./common.tsx";
 import { type FoundPerson, PersonSearch, personLabel } from "./PersonPicker.tsx";
 
@@ -97,7 +100,9 @@ function PersonDetails({ user, data }: { user: SignedInUser; data: PersonPageDat
           </Link>
         </p>
       )}
+      <CorrectDetails person={person} mayCorrect={mayWrite && !data.mergedInto} />
       <SafeguardingFlags data={data} mayResolve={mayWrite && !data.mergedInto} />
+      {user.role === "treatment_manager" && <Episodes data={data} />}
       <Referrals data={data} />
       <Consents data={data} mayRecord={mayWrite && !data.mergedInto} />
       <Contacts data={data} canRefer={isOutreach} />
@@ -164,7 +169,7 @@ function FlagCard({
       {mayResolve &&
         (open ? (
           <form onSubmit={submit} noValidate>
-            {error && <ErrorNotice message={error.message} />}
+            <FormErrors error={error} targets={{ note: id }} />
             <Field id={id} label="What was done" errors={error?.fields.note}>
               <textarea
                 {...fieldAria(id, error?.fields.note)}
@@ -189,6 +194,42 @@ function FlagCard({
           </button>
         ))}
     </article>
+  );
+}
+
+/** The reader's own provider's episodes of the person (the API gives no other), each a link to it. */
+function Episodes({ data }: { data: PersonPageData }) {
+  return (
+    <section aria-labelledby="episodes-title">
+      <h2 id="episodes-title">Treatment episodes</h2>
+      {data.episodes.length === 0 ? (
+        <p className="muted">No episodes with your service.</p>
+      ) : (
+        <ul className="card-list">
+          {data.episodes.map((episode) => (
+            <li key={episode.id} className="contact-card">
+              <h3>
+                <Link href={`/episodes/${episode.id}`}>
+                  {substanceGroupLabel(episode.substanceGroup)}, started {formatDay(episode.startedOn)}
+                </Link>
+              </h3>
+              <p>
+                {episode.dischargedOn ? (
+                  <>
+                    Discharged {formatDay(episode.dischargedOn)}
+                    {episode.dischargeReason && (
+                      <span className="muted"> · {codeLabel(episode.dischargeReason)}</span>
+                    )}
+                  </>
+                ) : (
+                  <strong>Open</strong>
+                )}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -268,7 +309,10 @@ function Consents({ data, mayRecord }: { data: PersonPageData; mayRecord: boolea
               record.mutate({ personId: data.person.id, kind, status, recordedOn });
             }}
           >
-            {error && <ErrorNotice message={error.message} />}
+            <FormErrors
+              error={error}
+              targets={{ kind: "consent-kind", status: "consent-status", recordedOn: "consent-date" }}
+            />
             <Field id="consent-kind" label="Consent to" errors={error?.fields.kind}>
               <select
                 {...fieldAria("consent-kind", error?.fields.kind)}
@@ -352,9 +396,7 @@ function Contacts({ data, canRefer }: { data: PersonPageData; canRefer: boolean 
           ))}
         </ol>
       )}
-      {older.isError && (
-        <ErrorNotice message={describeError(older.error).message} onRetry={() => older.refetch()} />
-      )}
+      {older.isError && <ErrorNotice {...describeError(older.error)} onRetry={() => older.refetch()} />}
       {hasMore && (
         <button
           type="button"
@@ -389,7 +431,7 @@ function Merges({ data }: { data: PersonPageData }) {
   return (
     <section aria-labelledby="merges-title">
       <h2 id="merges-title">Duplicates</h2>
-      {error && <ErrorNotice message={describeError(error).message} />}
+      {error && <ErrorNotice {...describeError(error)} />}
       {data.merges.length > 0 && (
         <ul className="plain-list">
           {data.merges.map((entry) => (

@@ -2,8 +2,10 @@ import type { RouterOutputs } from "@pathways/api";
 import { AttributorInput, attributorOf } from "@pathways/validators";
 import { type Sex, sexes } from "@pathways/validators/codes";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { fieldMessage } from "../../components/ErrorSummary.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
+import { keepDays, type OfflinePerson, searchOfflinePeople } from "../../lib/offline-people.ts";
 import { formatWhen, sexLabels, useDebounced, useOnline } from "../../lib/outreach.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
 import { ChoiceGroup } from "./common.tsx";
@@ -80,11 +82,14 @@ export function PersonSearch({
   label,
   onPick,
   exclude,
+  kept,
 }: {
   id: string;
   label: string;
   onPick(person: FoundPerson): void;
   exclude?: string;
+  /** With no signal, search the people this worker met recently, kept on the phone. */
+  kept?: { userId: string; onPick(person: OfflinePerson): void };
 }) {
   const trpc = useTRPC();
   const online = useOnline();
@@ -93,8 +98,16 @@ export function PersonSearch({
   const enabled = settled.length >= 2;
   const results = useQuery({
     ...trpc.people.find.queryOptions({ query: settled, limit: 8 }),
-    enabled,
+    enabled: enabled && online,
     placeholderData: (previous) => previous,
+  });
+  const unreachable = !online || (results.isError && describeError(results.error).kind === "offline");
+  const keptResults = useQuery({
+    queryKey: ["offline-people", kept?.userId, settled],
+    queryFn: () => searchOfflinePeople(kept!.userId, settled),
+    enabled: Boolean(kept) && enabled && unreachable,
+    networkMode: "always",
+    staleTime: 0,
   });
   const items = results.data?.items.filter((person) => person.id !== exclude) ?? [];
   return (
@@ -115,7 +128,13 @@ export function PersonSearch({
         />
       </Field>
       <div aria-live="polite">
-        {!online ? (
+        {unreachable && kept ? (
+          <KeptResults
+            query={settled}
+            results={enabled ? keptResults.data : undefined}
+            onPick={kept.onPick}
+          />
+        ) : unreachable ? (
           <p className="hint">
             No connection: searching needs a signal. Add a new person or log it anonymously.
           </p>
@@ -134,6 +153,45 @@ export function PersonSearch({
         )}
       </div>
     </div>
+  );
+}
+
+/** Offline search results: the people this worker met recently, kept on the phone. */
+function KeptResults({
+  query,
+  results,
+  onPick,
+}: {
+  query: string;
+  results: OfflinePerson[] | undefined;
+  onPick(person: OfflinePerson): void;
+}) {
+  return (
+    <>
+      <p className="hint">
+        No connection: searching the people you met in the last {keepDays} days, kept on this phone.
+      </p>
+      {results && results.length === 0 && <p className="hint">Nobody you met recently matches “{query}”.</p>}
+      {results && results.length > 0 && (
+        <ul className="result-list" aria-label="People found on this phone">
+          {results.map((person) => (
+            <li key={person.id}>
+              <button type="button" className="result-button" onClick={() => onPick(person)}>
+                <span className="result-main">
+                  <strong>{person.attributor}</strong>
+                  {person.alias && <span> · {person.alias}</span>}
+                  {person.partialPostcode && <span className="muted"> · {person.partialPostcode}</span>}
+                </span>
+                <span className="result-detail muted">
+                  {person.lastContactAt ? `Last seen ${formatWhen(person.lastContactAt)}` : "Met recently"}
+                </span>
+                <span className="result-action">Choose</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 
@@ -268,7 +326,7 @@ function NewPersonFields({
             </label>
             {errors.duplicates?.map((message) => (
               <p key={message} className="field-error">
-                {message}
+                {fieldMessage(message)}
               </p>
             ))}
           </div>
@@ -299,13 +357,24 @@ export function PersonPicker({
   choice,
   onChange,
   errors,
+  userId,
 }: {
   choice: PersonChoice;
   onChange(choice: PersonChoice): void;
   errors: Record<string, string[]>;
+  /** The worker whose recently met people the phone keeps for searching with no signal. */
+  userId: string;
 }) {
-  const pick = (person: FoundPerson) =>
+  // The search list disappears once someone is chosen: focus moves to the choice, not to the page.
+  const changeRef = useRef<HTMLButtonElement>(null);
+  const [picked, setPicked] = useState(0);
+  useEffect(() => {
+    if (picked > 0) changeRef.current?.focus();
+  }, [picked]);
+  const pick = (person: { id: string; attributor: string; alias: string | null }) => {
     onChange({ kind: "existing", id: person.id, label: personLabel(person) });
+    setPicked((count) => count + 1);
+  };
   return (
     <div className="person-picker">
       {choice.kind === "existing" ? (
@@ -315,8 +384,10 @@ export function PersonPicker({
             <strong>{choice.label}</strong>
           </span>
           <button
+            ref={changeRef}
             type="button"
             className="button button-quiet"
+            aria-label={`Change person (chosen: ${choice.label})`}
             onClick={() => onChange({ kind: "anonymous" })}
           >
             Change
@@ -338,7 +409,12 @@ export function PersonPicker({
         </>
       ) : (
         <>
-          <PersonSearch id="person-search" label="Who (leave empty if they gave no details)" onPick={pick} />
+          <PersonSearch
+            id="person-search"
+            label="Who (leave empty if they gave no details)"
+            onPick={pick}
+            kept={{ userId, onPick: pick }}
+          />
           <button
             type="button"
             className="button button-secondary button-block"
@@ -350,7 +426,7 @@ export function PersonPicker({
       )}
       {errors.personId?.map((message) => (
         <p key={message} className="field-error">
-          {message}
+          {fieldMessage(message)}
         </p>
       ))}
     </div>

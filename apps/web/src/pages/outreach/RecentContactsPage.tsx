@@ -30,7 +30,7 @@ export function RecentContactsPage({ user }: { user: SignedInUser }) {
       {contacts.isPending ? (
         <Loading label="Loading your contacts…" />
       ) : !contacts.data ? (
-        <ErrorNotice message={describeError(contacts.error).message} onRetry={() => contacts.refetch()} />
+        <ErrorNotice {...describeError(contacts.error)} onRetry={() => contacts.refetch()} />
       ) : items.length === 0 ? (
         <EmptyState title="No contacts sent yet">
           <p>
@@ -97,9 +97,9 @@ export function PendingList({ items }: { items: readonly OutboxItem[] }) {
                   {item.personLabel ? <span className="muted"> · {item.personLabel}</span> : null}
                 </h3>
                 <p className="muted">
-                  {item.kind === "contact"
-                    ? formatWhen(item.input.occurredAt)
-                    : formatWhen(item.input.foundAt)}
+                  {item.kind === "needleFind"
+                    ? formatWhen(item.input.foundAt)
+                    : formatWhen(item.input.occurredAt)}
                 </p>
               </header>
               {item.status === "refused" ? (

@@ -2,7 +2,9 @@ import type { RouterOutputs } from "@pathways/api";
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useId, useState } from "react";
 import { Link, useLocation } from "wouter";
+import { ErrorSummary, fieldMessage } from "../../components/ErrorSummary.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
+import { nearestHotspot, type Point, roughDistance } from "../../lib/nearest-hotspot.ts";
 import { useOutboxItems } from "../../lib/outbox.ts";
 import { rememberedHotspot, toLocalInput } from "../../lib/outreach.ts";
 import { useTRPC } from "../../lib/trpc.ts";
@@ -40,7 +42,8 @@ export function useHotspots() {
       // Storage full or refused: the list is still shown from memory.
     }
   }, [fresh]);
-  return query;
+  // With no signal the list last kept on the phone stands in, also once the request has failed.
+  return query.isError && !query.data ? { ...query, data: cachedHotspots() } : query;
 }
 
 /** The outreach area's own tabs; big enough to hit with a thumb. */
@@ -51,6 +54,7 @@ export function OutreachNav({ userId }: { userId: string }) {
   const tabs = [
     { href: "/outreach", label: "Log contact" },
     { href: "/outreach/needles", label: "Needle find" },
+    { href: "/taskforce", label: "Taskforce log" },
     {
       href: "/outreach/recent",
       label: "My contacts",
@@ -111,7 +115,7 @@ export function ChoiceGroup<T extends string>({
       </div>
       {errors?.map((message) => (
         <p key={message} className="field-error">
-          {message}
+          {fieldMessage(message)}
         </p>
       ))}
     </fieldset>
@@ -157,7 +161,7 @@ export function ToggleGroup<T extends string>({
       </div>
       {errors?.map((message) => (
         <p key={message} className="field-error">
-          {message}
+          {fieldMessage(message)}
         </p>
       ))}
     </fieldset>
@@ -217,7 +221,7 @@ export function Stepper({
       </div>
       {errors?.map((message) => (
         <p key={message} className="field-error" id={`${id}-error`}>
-          {message}
+          {fieldMessage(message)}
         </p>
       ))}
     </div>
@@ -225,7 +229,7 @@ export function Stepper({
 }
 
 export interface PlaceValue {
-  /** A hotspot id, "" for a place described in words, or `unchosenHotspot` until the list is known. */
+  /** A hotspot id, "" for a place described in words, or `unchosenHotspot` until the worker chooses. */
   hotspotId: string;
   location: string;
   lat: number | null;
@@ -234,27 +238,73 @@ export interface PlaceValue {
 
 export const unchosenHotspot = "unchosen";
 
-/** Where a new record starts: the hotspot last used on this phone, if there is one. */
-export function initialPlace(): PlaceValue {
-  return { hotspotId: rememberedHotspot() || unchosenHotspot, location: "", lat: null, lng: null };
+/**
+ * Where a new record starts: the hotspot this worker last chose on this phone, otherwise nothing
+ * chosen, so the form asks (a silent default logged work at the wrong place).
+ */
+export function initialPlace(userId: string): PlaceValue {
+  return { hotspotId: rememberedHotspot(userId) || unchosenHotspot, location: "", lat: null, lng: null };
 }
 
 /**
- * Settles the hotspot once the list is known: a remembered one that has been retired (or none) becomes
- * the first active one; with no list at all (offline, never loaded) the place is described in words.
+ * Settles the hotspot once the list is known: a remembered one that has been retired goes back to
+ * asking; with no list at all (offline, never loaded) the place is described in words.
  */
 export function useSettledHotspot(hotspotId: string, choose: (hotspotId: string) => void) {
   const hotspots = useHotspots();
   const known = hotspots.data;
   const failed = hotspots.isError && !known;
   useEffect(() => {
-    if (hotspotId === "") return;
-    if (known) {
-      if (!known.some((hotspot) => hotspot.id === hotspotId)) choose(known[0]?.id ?? "");
-    } else if (failed) {
-      choose("");
+    if (hotspotId === "" || hotspotId === unchosenHotspot) {
+      if (hotspotId === unchosenHotspot && failed) choose("");
+      return;
     }
+    if (known && !known.some((hotspot) => hotspot.id === hotspotId)) choose(unchosenHotspot);
+    else if (failed) choose("");
   }, [hotspotId, known, failed, choose]);
+}
+
+/** The place as the API takes it; nothing while unchosen, so the shared schema asks for one. */
+export function placeInput(place: PlaceValue) {
+  if (place.hotspotId === unchosenHotspot) return {};
+  if (place.hotspotId) return { hotspotId: place.hotspotId };
+  return {
+    location: place.location.trim() || undefined,
+    lat: place.lat ?? undefined,
+    lng: place.lng ?? undefined,
+  };
+}
+
+export type SaveMessage = { tone: "success" | "waiting" | "error"; text: string };
+
+/**
+ * What an offline-first form says after Save: the error summary when answers need checking (linked
+ * to each field through `targets`), otherwise saved, waiting to send, or not saved.
+ */
+export function SaveOutcome({
+  message,
+  errors,
+  targets,
+}: {
+  message: SaveMessage | null;
+  errors: Record<string, string[]>;
+  targets: Record<string, string>;
+}) {
+  if (message?.tone === "error" && Object.keys(errors).length > 0) {
+    return <ErrorSummary fields={errors} targets={targets} message={message.text} />;
+  }
+  if (!message) return null;
+  const tone = { success: "notice-success", error: "notice-error", waiting: "notice-waiting" }[message.tone];
+  return (
+    <div className={`notice ${tone}`} role={message.tone === "error" ? "alert" : "status"}>
+      <p>{message.text}</p>
+    </div>
+  );
+}
+
+/** Where the error summary sends a worker for each of `PlaceField`'s answers. */
+export function placeTargets(idPrefix: string): Record<string, string> {
+  return { hotspotId: `${idPrefix}-hotspot`, location: `${idPrefix}-location` };
 }
 
 /** Where it happened: a hotspot, or somewhere else described in words with optional coordinates. */
@@ -271,24 +321,17 @@ export function PlaceField({
 }) {
   const hotspots = useHotspots();
   const [locating, setLocating] = useState<"idle" | "busy" | "failed">("idle");
+  const [finding, setFinding] = useState<"idle" | "busy" | "failed">("idle");
+  const [nearest, setNearest] = useState<string | null>(null);
   const elsewhere = value.hotspotId === "";
-  const locate = () => {
-    if (!("geolocation" in navigator)) {
-      setLocating("failed");
-      return;
-    }
-    setLocating("busy");
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setLocating("idle");
-        // Five decimal places is about a metre: enough to find the spot again, no false precision.
-        const round = (n: number) => Math.round(n * 100_000) / 100_000;
-        onChange({ ...value, lat: round(position.coords.latitude), lng: round(position.coords.longitude) });
-      },
-      () => setLocating("failed"),
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
-    );
-  };
+  const locate = () => whereAmI(setLocating, (here) => onChange({ ...value, lat: here.lat, lng: here.lng }));
+  const findNearest = () =>
+    whereAmI(setFinding, (here) => {
+      const found = nearestHotspot(here, hotspots.data ?? []);
+      if (!found) return;
+      setNearest(`Nearest hotspot: ${found.hotspot.name}, ${roughDistance(found.metres)} away.`);
+      onChange({ ...value, hotspotId: found.hotspot.id });
+    });
   const hotspotErrors = errors.hotspotId;
   return (
     <div className="place">
@@ -305,11 +348,16 @@ export function PlaceField({
         <select
           {...fieldAria(`${idPrefix}-hotspot`, hotspotErrors)}
           value={elsewhere ? "elsewhere" : value.hotspotId}
-          onChange={(event) =>
-            onChange({ ...value, hotspotId: event.target.value === "elsewhere" ? "" : event.target.value })
-          }
+          onChange={(event) => {
+            setNearest(null);
+            onChange({ ...value, hotspotId: event.target.value === "elsewhere" ? "" : event.target.value });
+          }}
         >
-          {value.hotspotId === unchosenHotspot && <option value={unchosenHotspot}>Loading hotspots…</option>}
+          {value.hotspotId === unchosenHotspot && (
+            <option value={unchosenHotspot}>
+              {hotspots.data ? "Choose a hotspot…" : "Loading hotspots…"}
+            </option>
+          )}
           {hotspots.data?.map((hotspot) => (
             <option key={hotspot.id} value={hotspot.id}>
               {hotspot.name}
@@ -318,6 +366,23 @@ export function PlaceField({
           <option value="elsewhere">Somewhere else…</option>
         </select>
       </Field>
+      {hotspots.data && hotspots.data.length > 0 && (
+        <div className="place-nearest">
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={findNearest}
+            disabled={finding === "busy"}
+          >
+            {finding === "busy" ? "Finding you…" : "Nearest hotspot"}
+          </button>
+          <p className="hint" role="status">
+            {finding === "failed"
+              ? "The phone could not give a location. Choose the hotspot from the list."
+              : nearest}
+          </p>
+        </div>
+      )}
       {elsewhere && (
         <>
           <Field
@@ -364,13 +429,34 @@ export function PlaceField({
             )}
             {[...(errors.lat ?? []), ...(errors.lng ?? [])].map((message) => (
               <p key={message} className="field-error">
-                {message}
+                {fieldMessage(message)}
               </p>
             ))}
           </div>
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * Asks the phone where it is (the browser asks the worker's permission the first time); `done` gets
+ * the position rounded to five decimal places, about a metre: enough to find the spot again.
+ */
+function whereAmI(setState: (state: "idle" | "busy" | "failed") => void, done: (here: Point) => void) {
+  if (!("geolocation" in navigator)) {
+    setState("failed");
+    return;
+  }
+  setState("busy");
+  const round = (n: number) => Math.round(n * 100_000) / 100_000;
+  navigator.geolocation.getCurrentPosition(
+    (position) => {
+      setState("idle");
+      done({ lat: round(position.coords.latitude), lng: round(position.coords.longitude) });
+    },
+    () => setState("failed"),
+    { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
   );
 }
 

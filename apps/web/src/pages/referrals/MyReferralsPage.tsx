@@ -3,6 +3,7 @@ import { codeLabel, type myReferralFilters } from "@pathways/validators";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Dialog } from "../../components/Dialog.tsx";
+import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import { formatDateTime, formatDay, statusLabels, statusTone } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -18,6 +19,13 @@ const filters: { value: Show; label: string }[] = [
   { value: "open", label: "Open" },
   { value: "closed", label: "Closed" },
 ];
+
+/** How treatment ended, in the words a referrer may be told (no discharge reason). */
+const treatmentEndingLabels = {
+  completed: "completed",
+  transferred: "transferred to another service",
+  ended: "ended before completion",
+} as const;
 
 /**
  * "My referrals": each referral the worker made, its current status and history (status and dates,
@@ -81,7 +89,7 @@ export function MyReferralsPage() {
       {referrals.isPending ? (
         <Loading label="Loading your referrals…" />
       ) : referrals.isError ? (
-        <ErrorNotice message={describeError(referrals.error).message} onRetry={() => referrals.refetch()} />
+        <ErrorNotice {...describeError(referrals.error)} onRetry={() => referrals.refetch()} />
       ) : items.length === 0 ? (
         <EmptyState title={show === "open" ? "No open referrals" : "No referrals here"}>
           <p>Referrals you make from a contact or a person show here with their status.</p>
@@ -151,6 +159,14 @@ function ReferralCard({ referral }: { referral: Referral }) {
         Requested {formatDay(referral.requestedAt)} · last change {formatDay(referral.statusChangedAt)}
         {referral.failureReason && <> · {codeLabel(referral.failureReason)}</>}
       </p>
+      {referral.treatment && (
+        <p className="referral-treatment">
+          Treatment started {formatDay(referral.treatment.startedOn)}
+          {referral.treatment.endedOn
+            ? ` · ended ${formatDay(referral.treatment.endedOn)}: ${treatmentEndingLabels[referral.treatment.ending ?? "ended"]}`
+            : " · still in treatment"}
+        </p>
+      )}
       <details>
         <summary>History ({referral.history.length})</summary>
         <ol className="referral-history">
@@ -206,7 +222,7 @@ function CancelForm({ referral, onDone }: { referral: Referral; onDone: () => vo
         {referral.providerName} will see that the referral for {referral.person.attributor} is no longer
         needed.
       </p>
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors error={error} targets={{ note: `cancel-note-${referral.id}` }} />
       <Field id={`cancel-note-${referral.id}`} label="Why (optional)" errors={error?.fields.note}>
         <textarea
           {...fieldAria(`cancel-note-${referral.id}`, error?.fields.note)}

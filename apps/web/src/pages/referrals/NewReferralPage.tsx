@@ -3,10 +3,12 @@ import { codeLabel, referralSources } from "@pathways/validators";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "wouter";
+import { FormErrors, fieldMessages } from "../../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import type { SignedInUser } from "../../lib/session.ts";
 import { formatDateTime } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
+import { type BasisDraft, basisInput, emptyBasis, ShareGround } from "./ShareGround.tsx";
 
 type Draft = RouterOutputs["referrals"]["draft"];
 type Created = RouterOutputs["referrals"]["create"];
@@ -14,7 +16,8 @@ type ReferralSource = (typeof referralSources)[number];
 
 /**
  * The referral form, opened from a contact (one tap after saving it) or a person. Mobile-first: the
- * services are big radio cards; those the person's consent does not allow are shown, and say why.
+ * services are big radio cards. A service the person's consent does not cover can still be chosen:
+ * consent is recorded right here, or a safeguarding referral records its lawful basis instead.
  */
 export function NewReferralPage({ user }: { user: SignedInUser }) {
   const trpc = useTRPC();
@@ -46,13 +49,24 @@ export function NewReferralPage({ user }: { user: SignedInUser }) {
       ) : draft.isPending ? (
         <Loading label="Loading the person…" />
       ) : draft.isError ? (
-        <ErrorNotice message={describeError(draft.error).message} onRetry={() => draft.refetch()} />
+        <ErrorNotice {...describeError(draft.error)} onRetry={() => draft.refetch()} />
       ) : (
         <ReferralForm draft={draft.data} contactId={contactId} user={user} onCreated={setCreated} />
       )}
     </section>
   );
 }
+
+/** Where each field the server may name lives on this form, for the error summary's links. */
+const fieldTargets: Record<string, string> = {
+  serviceId: "referral-service-first",
+  reason: "referral-reason",
+  source: "referral-source",
+  "lawfulBasis.basis": "lawful-basis",
+  "lawfulBasis.reason": "lawful-basis-reason",
+  "lawfulBasis.personInformed": "person-informed",
+  "lawfulBasis.notInformedReason": "not-informed-reason",
+};
 
 function ReferralForm({
   draft,
@@ -69,10 +83,16 @@ function ReferralForm({
   const queryClient = useQueryClient();
   // One key per form: pressing Send twice, or resending after a dropped connection, makes one referral.
   const [clientKey] = useState(() => `referral-${crypto.randomUUID()}`);
-  const firstAvailable = draft.services.find((service) => !service.blockedBy && !service.openReferral);
+  const firstAvailable = draft.services.find((service) => !service.openReferral);
   const [serviceId, setServiceId] = useState(firstAvailable?.id ?? "");
   const [reason, setReason] = useState("");
   const [source, setSource] = useState<ReferralSource>(user.role === "outreach_worker" ? "outreach" : "self");
+  const [withoutConsent, setWithoutConsent] = useState(false);
+  const [basis, setBasis] = useState<BasisDraft>(emptyBasis);
+  const chosen = draft.services.find((service) => service.id === serviceId);
+  // Consent decides only for a referral that crosses organisations and is not yet covered by it.
+  const needsGround = Boolean(chosen?.blockedBy);
+  const sharingOnBasis = needsGround && Boolean(chosen?.safeguarding) && withoutConsent;
   const create = useMutation(
     trpc.referrals.create.mutationOptions({
       onSuccess: async (referral) => {
@@ -82,11 +102,19 @@ function ReferralForm({
     }),
   );
   const error = create.error ? describeError(create.error) : null;
+  const fields = error?.fields ?? {};
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ personId: draft.person.id, contactId, serviceId, reason, source, clientKey });
+    create.mutate({
+      personId: draft.person.id,
+      contactId,
+      serviceId,
+      reason,
+      source,
+      clientKey,
+      lawfulBasis: sharingOnBasis ? basisInput(basis) : undefined,
+    });
   };
-  const consent = draft.shareConsent;
 
   return (
     <form className="card" onSubmit={submit} noValidate aria-label="Referral">
@@ -101,72 +129,85 @@ function ReferralForm({
           </span>
         )}
       </p>
-      {consent?.status !== "given" && (
-        <div className="notice notice-caution">
-          <p>
-            {consent
-              ? `Consent to share was ${consent.status} on ${consent.recordedOn}.`
-              : "No consent to share is recorded."}{" "}
-            Services at other organisations cannot be chosen until they give it.
-          </p>
-        </div>
-      )}
-      {error && <ErrorNotice message={error.message} />}
+      <FormErrors error={error} targets={fieldTargets} />
       <fieldset
         className="service-choices"
-        aria-describedby={error?.fields.serviceId ? "referral-service-error" : undefined}
+        aria-describedby={fields.serviceId ? "referral-service-error" : undefined}
       >
         <legend>Service</legend>
         {draft.services.length === 0 && <p className="muted">No service takes referrals yet.</p>}
-        {draft.services.map((service) => {
-          const blocked =
-            service.blockedBy ??
-            (service.openReferral
-              ? `Already referred: ${service.openReferral.reference} is ${codeLabel(service.openReferral.status).toLowerCase()}.`
-              : null);
+        {draft.services.map((service, index) => {
+          const already = service.openReferral
+            ? `Already referred: ${service.openReferral.reference} is ${codeLabel(service.openReferral.status).toLowerCase()}.`
+            : null;
           return (
             <label
               key={service.id}
-              className={blocked ? "service-choice service-choice-disabled" : "service-choice"}
+              className={already ? "service-choice service-choice-disabled" : "service-choice"}
             >
               <input
                 type="radio"
                 name="service"
+                id={index === 0 ? "referral-service-first" : undefined}
                 value={service.id}
                 checked={serviceId === service.id}
-                disabled={Boolean(blocked)}
+                disabled={Boolean(already)}
                 onChange={() => setServiceId(service.id)}
               />
               <span>
                 <span className="option-name">{service.name}</span>
                 <span className="option-detail">{service.organisationName}</span>
-                {blocked && <span className="option-detail">{blocked}</span>}
+                {already ? (
+                  <span className="option-detail">{already}</span>
+                ) : (
+                  service.blockedBy && (
+                    <span className="option-detail">
+                      {service.safeguarding
+                        ? "Safeguarding: consent, or a lawful basis"
+                        : "Needs consent to share"}
+                    </span>
+                  )
+                )}
               </span>
             </label>
           );
         })}
-        {error?.fields.serviceId?.map((message) => (
+        {fieldMessages(fields, "serviceId")?.map((message) => (
           <p key={message} className="field-error" id="referral-service-error">
             {message}
           </p>
         ))}
       </fieldset>
+      {chosen && needsGround && (
+        <ShareGround
+          personId={draft.person.id}
+          attributor={draft.person.attributor}
+          organisationName={chosen.organisationName}
+          consent={draft.shareConsent}
+          safeguarding={chosen.safeguarding}
+          withoutConsent={withoutConsent}
+          onWithoutConsent={setWithoutConsent}
+          basis={basis}
+          onBasis={setBasis}
+          errors={fields}
+        />
+      )}
       <Field
         id="referral-reason"
         label="Reason"
         hint="What they asked for and anything the service needs to reach them. No diagnoses."
-        errors={error?.fields.reason}
+        errors={fieldMessages(fields, "reason")}
       >
         <textarea
-          {...fieldAria("referral-reason", error?.fields.reason, "hint")}
+          {...fieldAria("referral-reason", fields.reason, "hint")}
           rows={4}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />
       </Field>
-      <Field id="referral-source" label="Referral source" errors={error?.fields.source}>
+      <Field id="referral-source" label="Referral source" errors={fieldMessages(fields, "source")}>
         <select
-          {...fieldAria("referral-source", error?.fields.source)}
+          {...fieldAria("referral-source", fields.source)}
           value={source}
           onChange={(e) => setSource(e.target.value as ReferralSource)}
         >
@@ -180,10 +221,15 @@ function ReferralForm({
       <button
         type="submit"
         className="button button-primary button-block"
-        disabled={create.isPending || !serviceId}
+        disabled={create.isPending || !serviceId || (needsGround && !sharingOnBasis)}
       >
         {create.isPending ? "Sending…" : "Send referral"}
       </button>
+      {needsGround && !sharingOnBasis && (
+        <p className="hint">
+          Record their consent{chosen?.safeguarding ? " or the lawful basis" : ""} to send it.
+        </p>
+      )}
     </form>
   );
 }

@@ -1,10 +1,10 @@
 import {
   hiddenFigure,
+  type ReportChoice,
   type ReportKind,
   type ReportTable,
   reportCsvFileName,
   reportTableCsv,
-  smallCount,
 } from "@pathways/validators";
 import { downloadCsv, formatFigure } from "../../lib/reports.ts";
 
@@ -15,14 +15,6 @@ function Figure({ value, kind }: { value: string | number | null | undefined; ki
       <>
         <span aria-hidden="true">*</span>
         <span className="visually-hidden">hidden</span>
-      </>
-    );
-  }
-  if (value === smallCount) {
-    return (
-      <>
-        <span aria-hidden="true">&lt;5</span>
-        <span className="visually-hidden">fewer than 5</span>
       </>
     );
   }
@@ -54,7 +46,8 @@ export function ReportTableView({
 }: {
   kind: ReportKind;
   table: ReportTable;
-  period: { from: string; to: string };
+  /** What the report was run for: its period and any hotspot or group, named in the CSV and its file name. */
+  period: ReportChoice;
 }) {
   const fileName = reportCsvFileName(kind, table, period);
   return (
@@ -64,7 +57,7 @@ export function ReportTableView({
         <button
           type="button"
           className="button button-secondary"
-          onClick={() => downloadCsv(fileName, reportTableCsv(table))}
+          onClick={() => downloadCsv(fileName, reportTableCsv(table, period))}
         >
           Download CSV<span className="visually-hidden"> of {table.title}</span>
         </button>

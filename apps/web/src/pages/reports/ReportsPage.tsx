@@ -1,34 +1,36 @@
-import type { RouterInputs } from "@pathways/api";
 import {
   codeLabel,
+  figureLegend,
+  figuresAsOfNote,
+  protectedFiguresNote,
   type ReportHeader,
   type ReportKind,
   type ReportsByKind,
-  reportFilterKeys,
+  reportDefinitions,
+  reportFilters,
+  reportsFor,
   reportTables,
-  reportTitles,
   type SubstanceGroup,
   substanceGroups,
 } from "@pathways/validators";
-import { type UseQueryResult, useQuery } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { serviceToday } from "@pathways/validators/calendar";
+import { type UseQueryOptions, type UseQueryResult, useQuery } from "@tanstack/react-query";
+import { type FormEvent, Fragment, type ReactNode, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { Link, Redirect, useSearchParams } from "wouter";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
+import { monthOf, periodOfMonths, periodPresets } from "../../lib/month-range.ts";
 import {
   filtersFromSearch,
-  periodPresets,
   type ReportFilterValues,
-  reportDescriptions,
   reportInput,
-  reportsFor,
-  reportTabLabels,
   searchFromFilters,
-  todayInLondon,
 } from "../../lib/reports.ts";
 import type { SignedInUser } from "../../lib/session.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
 import { NotFoundPage } from "../ErrorPages.tsx";
 import { ActivityChart, FunnelChart, OutcomesChart, SafeguardingChart, WaitingChart } from "./charts.tsx";
+import { MonthRangePicker } from "./MonthRangePicker.tsx";
 import { ReportTableView } from "./ReportTableView.tsx";
 
 /**
@@ -37,9 +39,10 @@ import { ReportTableView } from "./ReportTableView.tsx";
  * their own provider's outcomes and waiting times in full.
  */
 export default function ReportsPage({ user, kind }: { user: SignedInUser; kind?: string }) {
-  const available = reportsFor[user.role];
+  const available = reportsFor(user.role, user.organisationKind);
   const [search, setSearch] = useSearchParams();
-  const today = todayInLondon();
+  const today = serviceToday();
+  if (!available.length) return <NotFoundPage />;
   if (!kind) return <Redirect to={`/reports/${available[0]}${search.size ? `?${search}` : ""}`} replace />;
   if (!(available as readonly string[]).includes(kind)) return <NotFoundPage />;
   const report = kind as ReportKind;
@@ -52,7 +55,9 @@ export default function ReportsPage({ user, kind }: { user: SignedInUser; kind?:
         <p className="lede">
           {user.role === "commissioner"
             ? "Aggregate figures only: no report ever shows a person."
-            : `${user.organisationName}'s own figures, shown in full.`}
+            : user.role === "admin"
+              ? "Every taskforce's figures, shown in full."
+              : `${user.organisationName}'s own figures, shown in full.`}
         </p>
       </PageHeader>
       <nav className="view-tabs" aria-label="Reports">
@@ -62,12 +67,17 @@ export default function ReportsPage({ user, kind }: { user: SignedInUser; kind?:
             href={`/reports/${tab}?${searchFromFilters(filters)}`}
             aria-current={tab === report ? "page" : undefined}
           >
-            {reportTabLabels[tab]}
+            {reportDefinitions[tab].tabLabel}
           </Link>
         ))}
       </nav>
-      <h2 className="report-title">{reportTitles[report]}</h2>
-      <p className="muted report-description">{reportDescriptions[report]}</p>
+      <div className="report-title-row">
+        <h2 className="report-title">{reportDefinitions[report].title}</h2>
+        <button type="button" className="button button-secondary report-print" onClick={() => window.print()}>
+          Print
+        </button>
+      </div>
+      <p className="muted report-description">{reportDefinitions[report].description}</p>
       <ReportFilters
         key={`${report}?${search}`}
         kind={report}
@@ -77,7 +87,9 @@ export default function ReportsPage({ user, kind }: { user: SignedInUser; kind?:
         onApply={(next) => setSearch(searchFromFilters(next))}
       />
       {query.ok ? (
-        <ReportOf kind={report} input={query.input} />
+        // Keyed by the report: the last report stays on screen while a new period runs, but another
+        // report's figures must never reach this report's tables.
+        <ReportOf key={report} kind={report} input={query.input} />
       ) : (
         <ErrorNotice message="Check the period and filters above, then run the report again." />
       )}
@@ -99,34 +111,55 @@ function ReportFilters({
   onApply: (filters: ReportFilterValues) => void;
 }) {
   const trpc = useTRPC();
-  const [draft, setDraft] = useState(filters);
+  const form = useRef<HTMLFormElement>(null);
+  // The months of the address's period, as whole months: an old link with a day in the middle of a
+  // month shows the validators' message under its field, and Run report then asks for whole months.
+  const [draft, setDraft] = useState({
+    ...filters,
+    ...periodOfMonths(monthOf(filters.from), monthOf(filters.to)),
+  });
   const [checked, setChecked] = useState<Record<string, string[]>>(errors);
-  const takes = reportFilterKeys[kind];
+  const takes = reportFilters(kind);
   const hotspots = useQuery({
     ...trpc.hotspots.list.queryOptions({ includeRetired: true }),
     enabled: takes.includes("hotspotId"),
   });
   const presets = periodPresets(today);
+  const apply = (next: ReportFilterValues) => {
+    const result = reportInput(kind, next);
+    // Rendered at once, so the invalid field can take focus below.
+    flushSync(() => setChecked(result.ok ? {} : result.fields));
+    if (result.ok) onApply(next);
+    // Keyboard and screen reader users land on the first field whose message says what to change.
+    else form.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const result = reportInput(kind, draft);
-    setChecked(result.ok ? {} : result.fields);
-    if (result.ok) onApply(draft);
+    apply(draft);
   };
 
   return (
-    <form className="card report-filters" onSubmit={submit} noValidate aria-label="Report period and filters">
+    <form
+      ref={form}
+      className="card report-filters"
+      onSubmit={submit}
+      noValidate
+      aria-label="Report period and filters"
+    >
       <fieldset className="report-presets">
         <legend className="visually-hidden">Period presets</legend>
         {presets.map((preset) => {
-          const chosen = draft.from === preset.period.from && draft.to === preset.period.to;
+          const chosen = filters.from === preset.period.from && filters.to === preset.period.to;
           return (
             <button
               key={preset.key}
               type="button"
               className="button button-quiet"
               aria-pressed={chosen}
-              onClick={() => setDraft({ ...draft, ...preset.period })}
+              onClick={() => {
+                setDraft({ ...draft, ...preset.period });
+                apply({ ...draft, ...preset.period });
+              }}
             >
               {preset.label}
             </button>
@@ -134,22 +167,12 @@ function ReportFilters({
         })}
       </fieldset>
       <div className="form-row">
-        <Field id="report-from" label="From" errors={checked.from}>
-          <input
-            {...fieldAria("report-from", checked.from)}
-            type="date"
-            value={draft.from}
-            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-          />
-        </Field>
-        <Field id="report-to" label="To (inclusive)" errors={checked.to}>
-          <input
-            {...fieldAria("report-to", checked.to)}
-            type="date"
-            value={draft.to}
-            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-          />
-        </Field>
+        <MonthRangePicker
+          period={draft}
+          today={today}
+          errors={checked}
+          onChange={(period) => setDraft({ ...draft, ...period })}
+        />
         {takes.includes("hotspotId") && (
           <Field id="report-hotspot" label="Hotspot" errors={checked.hotspotId}>
             <select
@@ -197,48 +220,18 @@ function ReportFilters({
   );
 }
 
-type Inputs = RouterInputs["reports"];
 // While a new period runs, the last report stays on screen (marked as refreshing), not a blank page.
 const fresh = { placeholderData: <T,>(previous: T | undefined) => previous, staleTime: 60_000 };
 
-// One component per report, so each calls its own procedure with its own typed input.
-function FunnelResult({ input }: { input: Inputs["funnel"] }) {
+/** The report's own procedure, named as in the registry; `reportInput` checked the input against its schema. */
+function ReportOf<K extends ReportKind>({ kind, input }: { kind: K; input: Record<string, string> }) {
   const trpc = useTRPC();
-  return <Result kind="funnel" query={useQuery(trpc.reports.funnel.queryOptions(input, fresh))} />;
-}
-function OutcomesResult({ input }: { input: Inputs["outcomes"] }) {
-  const trpc = useTRPC();
-  return <Result kind="outcomes" query={useQuery(trpc.reports.outcomes.queryOptions(input, fresh))} />;
-}
-function WaitingResult({ input }: { input: Inputs["waitingTimes"] }) {
-  const trpc = useTRPC();
-  return <Result kind="waiting" query={useQuery(trpc.reports.waitingTimes.queryOptions(input, fresh))} />;
-}
-function HotspotsResult({ input }: { input: Inputs["hotspotActivity"] }) {
-  const trpc = useTRPC();
-  return <Result kind="hotspots" query={useQuery(trpc.reports.hotspotActivity.queryOptions(input, fresh))} />;
-}
-function SafeguardingResult({ input }: { input: Inputs["safeguarding"] }) {
-  const trpc = useTRPC();
-  return (
-    <Result kind="safeguarding" query={useQuery(trpc.reports.safeguarding.queryOptions(input, fresh))} />
-  );
-}
-
-function ReportOf({ kind, input }: { kind: ReportKind; input: Record<string, string> }) {
-  // `reportInput` checked the input against this report's own schema.
-  switch (kind) {
-    case "funnel":
-      return <FunnelResult input={input as Inputs["funnel"]} />;
-    case "outcomes":
-      return <OutcomesResult input={input as Inputs["outcomes"]} />;
-    case "waiting":
-      return <WaitingResult input={input as Inputs["waitingTimes"]} />;
-    case "hotspots":
-      return <HotspotsResult input={input as Inputs["hotspotActivity"]} />;
-    case "safeguarding":
-      return <SafeguardingResult input={input as Inputs["safeguarding"]} />;
-  }
+  // Each report's procedure takes its own input; picked by name, its type is their union, which no
+  // call fits, so it is read as this report's.
+  const procedure = trpc.reports[kind] as unknown as {
+    queryOptions(input: Record<string, string>, options: typeof fresh): UseQueryOptions<ReportsByKind[K]>;
+  };
+  return <Result kind={kind} query={useQuery(procedure.queryOptions(input, fresh))} />;
 }
 
 function chartOf<K extends ReportKind>(kind: K, report: ReportsByKind[K]): ReactNode {
@@ -295,7 +288,8 @@ function Result<K extends ReportKind>({
           <p>Try a longer period{kind === "outcomes" || kind === "waiting" ? "" : " or another hotspot"}.</p>
         </EmptyState>
       ) : (
-        <div className="report-chart-wrap">{chartOf(kind, report)}</div>
+        // A report without a chart (the taskforce report) shows its tables only, no empty box.
+        chartOf(kind, report) && <div className="report-chart-wrap">{chartOf(kind, report)}</div>
       )}
       {reportTables(kind, report).map((table) => (
         <ReportTableView key={table.key} kind={kind} table={table} period={report} />
@@ -320,7 +314,7 @@ function provisionalNote<K extends ReportKind>(kind: K, report: ReportsByKind[K]
   return null;
 }
 
-/** The legend: what `<5`, `*`, `–` and "provisional" mean, shown with the figures they explain. */
+/** The legend: that figures are protected, what each symbol and "provisional" mean, beside the figures. */
 function ReportNotes<K extends ReportKind>({ kind, report }: { kind: K; report: ReportsByKind[K] }) {
   const header: ReportHeader = report;
   const provisional = provisionalNote(kind, report);
@@ -330,23 +324,20 @@ function ReportNotes<K extends ReportKind>({ kind, report }: { kind: K; report: 
         {header.from} to {header.to}
         {header.hotspot ? `, ${header.hotspot.name}` : ""}
         {header.substanceGroup ? `, ${codeLabel(header.substanceGroup)}` : ""}
-        {header.provider ? `, ${header.provider.name} only` : ", every provider"}. Counted up to{" "}
-        {header.runOn}.
+        {header.provider ? `, ${header.provider.name} only` : kind === "taskforce" ? "" : ", every provider"}.
+        Counted up to {header.runOn}.
       </p>
+      {figuresAsOfNote(header) && <p>{figuresAsOfNote(header)}</p>}
+      {header.disclosureControl && <p className="report-protected">{protectedFiguresNote}</p>}
       <dl>
-        {header.disclosureControl && (
-          <>
-            <dt>&lt;5</dt>
-            <dd>A count from 1 to 4, hidden so that no one can be recognised.</dd>
-            <dt>*</dt>
-            <dd>
-              Hidden so that a hidden count cannot be worked out from a total; or a share or median made from
-              a hidden count.
-            </dd>
-          </>
-        )}
-        <dt>–</dt>
-        <dd>No share: there was nothing to divide by.</dd>
+        {figureLegend
+          .filter((entry) => header.disclosureControl || !entry.protectedOnly)
+          .map((entry) => (
+            <Fragment key={entry.symbol}>
+              <dt>{entry.symbol}</dt>
+              <dd>{entry.meaning}</dd>
+            </Fragment>
+          ))}
         {provisional && (
           <>
             <dt>Provisional</dt>
@@ -354,7 +345,7 @@ function ReportNotes<K extends ReportKind>({ kind, report }: { kind: K; report: 
           </>
         )}
       </dl>
-      {header.disclosureControl && <p className="muted">Hidden figures are left out of the charts.</p>}
+      {header.disclosureControl && <p className="muted">The charts draw the protected figures.</p>}
     </aside>
   );
 }

@@ -1,19 +1,32 @@
 import {
   type Ctx,
+  changeService,
   createOrganisation,
+  createService,
   createUser,
   generatePassword,
   listOrganisations,
+  listServices,
   listUsers,
+  organisationByName,
   resetPassword,
+  resetSecondFactor,
+  setOrganisationSecondFactor,
   setUserDisabled,
   userByEmail,
+  ValidationError,
 } from "@pathways/core";
-import { eq, organisations } from "@pathways/db";
 import { openDatabase } from "@pathways/server/database";
 import type { ServerConfig } from "@pathways/server/env";
-import { fieldErrors, OrganisationInput, ResetPasswordInput, UserInput } from "@pathways/validators";
-import { organisationKinds, roles } from "@pathways/validators/codes";
+import {
+  fieldErrors,
+  OrganisationInput,
+  ResetPasswordInput,
+  ServiceChangeInput,
+  ServiceInput,
+  UserInput,
+} from "@pathways/validators";
+import { organisationKinds, roles, serviceCodes } from "@pathways/validators/codes";
 import type { z } from "zod";
 import { type Output, UsageError } from "./output.ts";
 
@@ -37,6 +50,18 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
     throw new UsageError(problems.join("\n"));
   }
   return result.data;
+}
+
+/** A rule core refuses a field by (e.g. a role outside its organisation's kind), said as the flag. */
+function asUsageError(error: unknown): never {
+  if (error instanceof ValidationError && Object.keys(error.fields).length) {
+    throw new UsageError(
+      Object.entries(error.fields)
+        .map(([field, messages]) => `--${flag(field)}: ${messages.join("; ")}`)
+        .join("\n"),
+    );
+  }
+  throw error;
 }
 
 function flag(field: string): string {
@@ -65,7 +90,9 @@ pathways users add --email E --name N --role (${roles.join("|")}) --organisation
 pathways users disable --email E
 pathways users enable --email E
 pathways users reset-password --email E [--password-stdin]
-  Without --password-stdin a password is generated and printed once.`;
+pathways users reset-2fa --email E
+  Without --password-stdin a password is generated and printed once.
+  reset-2fa removes a lost second factor and its recovery codes (audited).`;
 
 export async function users(
   config: ServerConfig,
@@ -85,16 +112,7 @@ export async function users(
         return;
       }
       case "add": {
-        const organisationName = required(values, "organisation");
-        const [organisation] = await ctx.db
-          .select()
-          .from(organisations)
-          .where(eq(organisations.name, organisationName));
-        if (!organisation) {
-          throw new UsageError(
-            `--organisation: no organisation is named "${organisationName}" (see \`pathways organisations list\`)`,
-          );
-        }
+        const organisation = await namedOrganisation(ctx, required(values, "organisation"));
         const password = passwordGiven ?? generatePassword();
         const input = parse(UserInput, {
           email: values.email,
@@ -103,7 +121,7 @@ export async function users(
           organisationId: organisation.id,
           password,
         });
-        const user = await createUser({ ctx, input });
+        const user = await createUser({ ctx, input }).catch(asUsageError);
         output.out(`Added ${user.name} <${user.email}> as ${user.role} at ${organisation.name}.`);
         if (!passwordGiven) output.out(`Their password (shown once): ${password}`);
         return;
@@ -127,6 +145,14 @@ export async function users(
         if (result.password) output.out(`New password (shown once): ${result.password}`);
         return;
       }
+      case "reset-2fa": {
+        const user = await existingUser(ctx, required(values, "email"));
+        await resetSecondFactor({ ctx, input: { userId: user.id } });
+        output.out(
+          `Second factor removed for ${user.email}; their sessions have ended. If one is required, they set up a new one at their next sign-in.`,
+        );
+        return;
+      }
       default:
         throw new UsageError(`Unknown users action "${action ?? ""}".\n\n${usersUsage}`);
     }
@@ -140,7 +166,9 @@ async function existingUser(ctx: Ctx, email: string) {
 }
 
 export const organisationsUsage = `pathways organisations list
-pathways organisations add --name "Name" --kind (${organisationKinds.join("|")})`;
+pathways organisations add --name "Name" --kind (${organisationKinds.join("|")})
+pathways organisations require-2fa --name "Name"   every user there signs in with a code too
+pathways organisations drop-2fa --name "Name"      back to passwords (admins still need a code in production)`;
 
 export async function organisationsCommand(
   config: ServerConfig,
@@ -161,8 +189,101 @@ export async function organisationsCommand(
         output.out(`Added ${organisation.name} (${organisation.kind}).`);
         return;
       }
+      case "require-2fa":
+      case "drop-2fa": {
+        const name = required(values, "name");
+        const organisation = await organisationByName({ ctx, input: { name } });
+        if (!organisation) {
+          throw new UsageError(
+            `--name: no organisation is named "${name}" (see \`pathways organisations list\`)`,
+          );
+        }
+        const required2fa = action === "require-2fa";
+        await setOrganisationSecondFactor({
+          ctx,
+          input: { organisationId: organisation.id, required: required2fa },
+        });
+        output.out(
+          required2fa
+            ? `${organisation.name}: every user now signs in with a second factor.`
+            : `${organisation.name}: a second factor is no longer required.`,
+        );
+        return;
+      }
       default:
         throw new UsageError(`Unknown organisations action "${action ?? ""}".\n\n${organisationsUsage}`);
+    }
+  });
+}
+
+export const servicesUsage = `pathways services list
+pathways services add --organisation "Name" --code (${serviceCodes.join("|")}) --name "Service name"
+pathways services change --organisation "Name" --code CODE [--name "New name"] [--retire|--restore]
+  A retired service takes no new referrals; its past referrals and episodes stay as they are.`;
+
+/** An organisation named on the command line, or refused naming the flag. */
+async function namedOrganisation(ctx: Ctx, name: string) {
+  const organisation = await organisationByName({ ctx, input: { name } });
+  if (!organisation) {
+    throw new UsageError(
+      `--organisation: no organisation is named "${name}" (see \`pathways organisations list\`)`,
+    );
+  }
+  return organisation;
+}
+
+export async function servicesCommand(
+  config: ServerConfig,
+  action: string | undefined,
+  values: Record<string, unknown>,
+  output: Output,
+) {
+  await asSystem(config, async (ctx) => {
+    switch (action) {
+      case "list": {
+        for (const service of await listServices({ ctx, input: undefined })) {
+          output.out(
+            `${service.organisationName.padEnd(32)} ${service.code.padEnd(26)} ${service.name}${service.active ? "" : "  (retired)"}`,
+          );
+        }
+        return;
+      }
+      case "add": {
+        const organisation = await namedOrganisation(ctx, required(values, "organisation"));
+        const input = parse(ServiceInput, {
+          organisationId: organisation.id,
+          code: values.code,
+          name: values.name,
+        });
+        const service = await createService({ ctx, input }).catch(asUsageError);
+        output.out(`Added ${service.name} (${service.code}) at ${organisation.name}.`);
+        return;
+      }
+      case "change": {
+        const organisation = await namedOrganisation(ctx, required(values, "organisation"));
+        const code = required(values, "code");
+        if (values.retire && values.restore) throw new UsageError("--retire and --restore: choose one");
+        const service = (await listServices({ ctx, input: undefined })).find(
+          (row) => row.organisationId === organisation.id && row.code === code,
+        );
+        if (!service) {
+          throw new UsageError(
+            `--code: ${organisation.name} offers no ${code} service (see \`pathways services list\`)`,
+          );
+        }
+        const input = parse(ServiceChangeInput, {
+          serviceId: service.id,
+          name: values.name,
+          active: values.retire ? false : values.restore ? true : undefined,
+        });
+        const changed = await changeService({ ctx, input }).catch(asUsageError);
+        output.out(
+          `Changed ${organisation.name}'s ${changed.code}: ${changed.name}${changed.active ? "" : " (retired)"}.`,
+        );
+        return;
+      }
+      default:
+        throw new UsageError(`Unknown services action "${action ?? ""}".\n\n${servicesUsage}`);
     }
   });
 }

@@ -1,5 +1,13 @@
-import { generateCity, type Scale, scalePresets } from "@pathways/bench";
-import { type Ctx, demoPassword, demoUsers, isDatabaseEmpty, seedDemo } from "@pathways/core";
+import type { Ctx } from "@pathways/core";
+import {
+  demoPassword,
+  demoUsers,
+  generateCity,
+  isDatabaseEmpty,
+  type Scale,
+  scalePresets,
+  seedDemo,
+} from "@pathways/seed";
 import { openDatabase, type ServerConfig, startServer, stopOnSignals } from "@pathways/server";
 import { type Output, UsageError } from "./output.ts";
 

@@ -102,7 +102,7 @@ export async function importFolder(
   }
 }
 
-function refuse(problems: ImportProblem[], output: Output): number {
+export function refuse(problems: ImportProblem[], output: Output): number {
   for (const problem of problems.slice(0, shownProblems)) output.err(describe(problem));
   if (problems.length > shownProblems) output.err(`…and ${problems.length - shownProblems} more problems.`);
   output.err(

@@ -5,10 +5,16 @@ import { type Output, UsageError } from "./output.ts";
 // A command's module is loaded when the command runs, so `pathways import` or `pathways users` does
 // not load the web server and the scale generator first (~0.2 s of every start).
 async function usage(): Promise<string> {
-  const [{ organisationsUsage, usersUsage }, { reportUsage }, { importUsage }] = await Promise.all([
+  const [
+    { organisationsUsage, servicesUsage, usersUsage },
+    { reportUsage },
+    { importUsage },
+    { deathsUsage },
+  ] = await Promise.all([
     import("./admin.ts"),
     import("./report.ts"),
     import("./import.ts"),
+    import("./deaths.ts"),
   ]);
   return `Usage: pathways <command> [options]
 
@@ -18,16 +24,23 @@ Commands:
   worker             Deliver community reporters' updates until stopped (serve runs one itself)
   seed --demo        Fill an empty database with the demo city
   seed --scale S     Fill an empty database with synthetic data: city (1M contacts), town, village [--seed N]
-  backup <file>      Write every table to a gzipped backup file (a consistent snapshot)
-  restore <file>     Restore a backup into an empty database (PGlite or PostgreSQL), all or nothing
+  backup <file>      Write every table to a gzipped backup file (a consistent snapshot, mode 0600;
+                     sessions and sign-in attempts left out); --passphrase-file F or --recipient age1…
+                     encrypts it with age
+  restore <file>     Restore a backup into an empty database (PGlite or PostgreSQL), all or nothing;
+                     an encrypted one needs --passphrase-file F or --identity KEYFILE
   users ...          Manage users:
 ${indent(usersUsage)}
   organisations ...  Manage organisations:
 ${indent(organisationsUsage)}
+  services ...       Manage the services organisations offer (what referrals go to):
+${indent(servicesUsage)}
   report ...         Commissioner reports as CSV or JSON, for scheduled exports:
 ${indent(reportUsage)}
   import <folder>    Load historical records from CSV files:
 ${indent(importUsage)}
+  deaths import F    Load populations or drug-related deaths (for rates per 100,000) from CSV:
+${indent(deathsUsage)}
 
 Settings come from the environment: DATABASE_URL (PostgreSQL) or PATHWAYS_DATA_DIR (embedded,
 default ./.pathways/data), PORT, HOST, SESSION_SECRET. See the README.`;
@@ -85,9 +98,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case "backup":
     case "restore": {
-      const { positionals } = options({});
+      const { values, positionals } = options({
+        "passphrase-file": { type: "string" },
+        recipient: { type: "string", multiple: true },
+        identity: { type: "string", multiple: true },
+      });
       const { backup, restore } = await import("./backup.ts");
-      await (command === "backup" ? backup : restore)(config, positionals[0], output);
+      await (command === "backup" ? backup : restore)(config, positionals[0], values, output);
       return 0;
     }
     case "users": {
@@ -104,6 +121,17 @@ async function main(argv: string[]): Promise<number> {
     case "organisations": {
       const { values, positionals } = options({ name: { type: "string" }, kind: { type: "string" } });
       await (await import("./admin.ts")).organisationsCommand(config, positionals[0], values, output);
+      return 0;
+    }
+    case "services": {
+      const { values, positionals } = options({
+        organisation: { type: "string" },
+        code: { type: "string" },
+        name: { type: "string" },
+        retire: { type: "boolean" },
+        restore: { type: "boolean" },
+      });
+      await (await import("./admin.ts")).servicesCommand(config, positionals[0], values, output);
       return 0;
     }
     case "report": {
@@ -123,6 +151,10 @@ async function main(argv: string[]): Promise<number> {
     case "import": {
       const { positionals } = options({});
       return (await import("./import.ts")).importFolder(config, positionals[0], output);
+    }
+    case "deaths": {
+      const { positionals } = options({});
+      return (await import("./deaths.ts")).deaths(config, positionals[0], positionals[1], output);
     }
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${await usage()}`);

@@ -1,24 +1,21 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type ApiContext, type AppRouter, createCaller, type RouterInputs } from "@pathways/api";
-import type { UserActor } from "@pathways/core";
-import { and, asc, eq, isNull, organisations, users } from "@pathways/db";
-import { openDatabase } from "@pathways/server/database";
+import { type ApiContext, type AppRouter, createCaller } from "@pathways/api";
+import { NotFound, PathwaysError, reportReader } from "@pathways/core";
+import { disclosureSecretFor, openDatabase } from "@pathways/server/database";
 import type { ServerConfig } from "@pathways/server/env";
 import {
-  FunnelInput,
   fieldErrors,
-  HotspotActivityInput,
-  OutcomesInput,
+  figuresAsOfNote,
+  protectedFiguresNote,
   type ReportKind,
   type ReportsByKind,
   reportCsvFileName,
-  reportFilterKeys,
+  reportDefinitions,
+  reportFilters,
   reportKinds,
   reportTableCsv,
   reportTables,
-  SafeguardingInput,
-  WaitingTimesInput,
 } from "@pathways/validators";
 import { substanceGroups } from "@pathways/validators/codes";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
@@ -30,7 +27,8 @@ import { type Output, UsageError } from "./output.ts";
 export const reportUsage = `pathways report <${reportKinds.join("|")}> --from YYYY-MM-DD --to YYYY-MM-DD
     [--hotspot NAME] [--substance-group ${substanceGroups.join("|")}]
     [--format csv|json] [--table KEY] [--out DIR]
-    [--as EMAIL]   run as this commissioner or treatment manager (default: the first active commissioner)
+    [--as EMAIL]   run as this user, who must be one who may run the report (default: the first active
+                   commissioner; the taskforce report is for taskforce staff and admins)
     [--url URL]    ask a running Pathways server instead, signed in as PATHWAYS_EMAIL with PATHWAYS_PASSWORD
   CSV goes to standard output one table at a time (--table picks one; the first by default);
   --out DIR writes every table of the report to its own file.`;
@@ -46,22 +44,6 @@ export interface ReportOptions {
   as?: string;
   url?: string;
 }
-
-const procedureOf = {
-  funnel: "funnel",
-  outcomes: "outcomes",
-  waiting: "waitingTimes",
-  hotspots: "hotspotActivity",
-  safeguarding: "safeguarding",
-} as const satisfies Record<ReportKind, keyof RouterInputs["reports"]>;
-
-const schemaOf = {
-  funnel: FunnelInput,
-  outcomes: OutcomesInput,
-  waiting: WaitingTimesInput,
-  hotspots: HotspotActivityInput,
-  safeguarding: SafeguardingInput,
-} as const;
 
 /** What a report needs from Pathways, in-process or over HTTP: the same procedures either way. */
 interface ReportSource {
@@ -90,7 +72,7 @@ export async function report(
   if (!options.from || !options.to) throw new UsageError("--from and --to are required, as YYYY-MM-DD");
   const format = options.format ?? "csv";
   if (format !== "csv" && format !== "json") throw new UsageError("--format must be csv or json");
-  const filters = reportFilterKeys[reportKind];
+  const filters = reportFilters(reportKind);
   if (options.hotspot && !filters.includes("hotspotId")) {
     throw new UsageError(`the ${kind} report has no --hotspot filter`);
   }
@@ -104,7 +86,7 @@ export async function report(
     if (options.hotspot) input.hotspotId = await hotspotId(source, options.hotspot);
     if (options["substance-group"]) input.substanceGroup = options["substance-group"];
     // Checked here too, to answer with the flag's name before asking the server.
-    const parsed = schemaOf[reportKind].safeParse(input);
+    const parsed = reportDefinitions[reportKind].input.safeParse(input);
     if (!parsed.success) {
       const problems = Object.entries(fieldErrors(parsed.error)).map(
         ([field, messages]) =>
@@ -137,11 +119,16 @@ function writeReport<K extends ReportKind>(
     return;
   }
   const tables = reportTables(kind, result);
+  // JSON carries figuresAsOf itself; CSV has no place for it, so it goes to standard error.
+  const asOf = figuresAsOfNote(result);
+  if (asOf) output.err(asOf);
+  // Each CSV file also ends with this line; said once here for whoever reads the terminal.
+  if (result.disclosureControl) output.err(protectedFiguresNote);
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
     for (const table of tables) {
       const file = path.join(options.out, reportCsvFileName(kind, table, result));
-      writeFileSync(file, reportTableCsv(table), "utf8");
+      writeFileSync(file, reportTableCsv(table, result), "utf8");
       output.err(`Wrote ${file}`);
     }
     return;
@@ -150,8 +137,9 @@ function writeReport<K extends ReportKind>(
   if (!table) {
     throw new UsageError(`--table must be one of ${tables.map((t) => t.key).join(", ")}`);
   }
-  // The file as it is (BOM, CRLF line ends), not line by line.
-  process.stdout.write(reportTableCsv(table));
+  // The file as it is (BOM, CRLF line ends), not line by line; it starts with what it was run for,
+  // like the web app's download, so a file saved away still says what it counts.
+  process.stdout.write(reportTableCsv(table, result));
 }
 
 async function hotspotId(source: ReportSource, name: string): Promise<string> {
@@ -177,7 +165,18 @@ function failureMessage(error: unknown): string | null {
 async function localSource(config: ServerConfig, email: string | undefined): Promise<ReportSource> {
   const database = await openDatabase(config);
   try {
-    const actor = await actorFor(database.db, email);
+    const actor = await reportReader({
+      ctx: { db: database.db, actor: { kind: "system", name: "cli" } },
+      input: { email },
+    }).catch((error: unknown) => {
+      if (!email && error instanceof NotFound) {
+        throw new UsageError(
+          "there is no active commissioner: add one with `pathways users add --role commissioner ...`, or pass --as EMAIL",
+        );
+      }
+      if (error instanceof PathwaysError) throw new UsageError(error.message);
+      throw error;
+    });
     const ctx: ApiContext = {
       db: database.db,
       actor,
@@ -190,55 +189,19 @@ async function localSource(config: ServerConfig, email: string | undefined): Pro
         clearSessionCookie: () => {},
       },
       sessions: { secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes },
+      // The server's own secret, so the command and the web give a commissioner the same figures.
+      disclosureSecret: disclosureSecretFor(config).secret,
     };
     const caller = createCaller(ctx);
     return {
       hotspots: () => caller.hotspots.list({ includeRetired: true }),
-      run: (kind, input) => (caller.reports[procedureOf[kind]] as (input: unknown) => Promise<never>)(input),
+      run: (kind, input) => (caller.reports[kind] as (input: unknown) => Promise<never>)(input),
       close: () => database.close(),
     };
   } catch (error) {
     await database.close();
     throw error;
   }
-}
-
-async function actorFor(db: Awaited<ReturnType<typeof openDatabase>>["db"], email: string | undefined) {
-  const [row] = await db
-    .select({
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      disabledAt: users.disabledAt,
-      organisationId: organisations.id,
-      organisationName: organisations.name,
-      organisationKind: organisations.kind,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(
-      email
-        ? eq(users.email, email.trim().toLowerCase())
-        : and(eq(users.role, "commissioner"), isNull(users.disabledAt)),
-    )
-    .orderBy(asc(users.createdAt), asc(users.email))
-    .limit(1);
-  if (!row) {
-    throw new UsageError(
-      email
-        ? `no user has the email ${email}`
-        : "there is no active commissioner: add one with `pathways users add --role commissioner ...`, or pass --as EMAIL",
-    );
-  }
-  if (row.disabledAt) throw new UsageError(`${row.email} is disabled`);
-  if (row.role !== "commissioner" && row.role !== "treatment_manager") {
-    throw new UsageError(
-      `${row.email} is not a commissioner or treatment manager: reports are for them only`,
-    );
-  }
-  const { disabledAt: _disabled, ...user } = row;
-  return { kind: "user", ...user, sessionId: null } satisfies UserActor;
 }
 
 /** Over HTTP, as a signed-in user: the session cookie the server sets is sent back on each call. */
@@ -275,9 +238,7 @@ async function remoteSource(url: string, env: Record<string, string | undefined>
     hotspots: () => client.hotspots.list.query({ includeRetired: true }),
     run: (kind, input) =>
       // One call for every report: the procedure is picked by name, so its type is their union.
-      (client.reports[procedureOf[kind]] as unknown as { query(input: unknown): Promise<never> }).query(
-        input,
-      ),
+      (client.reports[kind] as unknown as { query(input: unknown): Promise<never> }).query(input),
     close: async () => {
       await client.auth.signOut.mutate().catch(() => {});
     },

@@ -1,5 +1,4 @@
-import { sqlErrorCode } from "@pathways/core";
-import { queryRows, sql } from "@pathways/db";
+import { outboxExists } from "@pathways/core";
 import {
   ConfigError,
   createWorkerLogger,
@@ -18,16 +17,15 @@ import type { Output } from "./output.ts";
  */
 export async function worker(config: ServerConfig, output: Output): Promise<void> {
   const database = await openDatabase(config);
-  try {
-    await queryRows(database.db, sql`select 1 from outbox_messages limit 0`);
-  } catch (error) {
+  const migrated = await outboxExists(database.db).catch(async (error: unknown) => {
     await database.close();
-    if (sqlErrorCode(error) === "42P01") {
-      throw new ConfigError([
-        `the database at ${database.location} has no Pathways tables yet: run \`pathways migrate\` first`,
-      ]);
-    }
     throw error;
+  });
+  if (!migrated) {
+    await database.close();
+    throw new ConfigError([
+      `the database at ${database.location} has no Pathways tables yet: run \`pathways migrate\` first`,
+    ]);
   }
   const logger = createWorkerLogger(config);
   const channel = outboxChannel(config, logger);
@@ -35,8 +33,17 @@ export async function worker(config: ServerConfig, output: Output): Promise<void
   output.out(
     `Delivering reporters' updates (${channel.name}; database: ${database.driver}, ${database.location}). Press Ctrl+C to stop.`,
   );
+  let received = false;
   const stop = (signal: string) => {
+    if (received) process.exit(1);
+    received = true;
     logger.info({}, `${signal} received: finishing the update in hand, then stopping`);
+    // An attempt that outlasts the shutdown deadline is cut off; its lease lets another worker
+    // (or this one, restarted) try the update again.
+    setTimeout(() => {
+      logger.error({}, `the update in hand did not finish within ${config.shutdownTimeoutMs} ms: exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     running
       .stop()
       .then(() => database.close())
@@ -48,6 +55,6 @@ export async function worker(config: ServerConfig, output: Output): Promise<void
         },
       );
   };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
 }

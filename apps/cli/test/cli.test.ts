@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 
-const bin = path.resolve(import.meta.dirname, "../bin/pathways.js");
+const bin = path.resolve(import.meta.dirname, "../bin/pathways-dev.js");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pathways-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -101,6 +102,25 @@ describe("pathways CLI", { timeout: 120_000 }, () => {
       env,
     );
     expect(unknownOrganisation.stderr).toContain('--organisation: no organisation is named "Nowhere"');
+    const wrongKind = pathways(
+      [
+        "users",
+        "add",
+        "--email",
+        "c@b.org",
+        "--name",
+        "X",
+        "--role",
+        "commissioner",
+        "--organisation",
+        "Turning Point Oxford",
+      ],
+      env,
+    );
+    expect(wrongKind.status).toBe(2);
+    expect(wrongKind.stderr).toBe(
+      "pathways: --role: role must fit the organisation: a commissioner belongs to a commissioner, and this organisation is a treatment provider\n",
+    );
   });
 
   it("backs up the demo city and restores it into an empty database, and refuses a non-empty one", () => {
@@ -119,7 +139,59 @@ describe("pathways CLI", { timeout: 120_000 }, () => {
     const again = pathways(["restore", file], target);
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("restore needs an empty one");
-  });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    // Damaged copies: after the tables' row counts read so far, one line naming file, line and column;
+    // no row value, no stack; nothing written.
+    const text = gunzipSync(readFileSync(file)).toString("utf8").split("\n");
+    const person = text.findIndex((line) => line.includes('"attributor"'));
+    const attributor = JSON.parse(text[person]!).attributor as string;
+    const damaged = {
+      "bad-json": gzipSync(text.map((line, i) => (i === person ? line.slice(0, 30) : line)).join("\n")),
+      truncated: readFileSync(file).subarray(0, 2000),
+      "wrong-column": gzipSync(
+        text.map((line, i) => (i === person ? line.replace('"attributor"', '"nickname"') : line)).join("\n"),
+      ),
+    };
+    for (const [name, bytes] of Object.entries(damaged)) {
+      const damagedFile = path.join(tmp, `${name}.jsonl.gz`);
+      writeFileSync(damagedFile, bytes);
+      const refused = pathways(["restore", damagedFile], {
+        PATHWAYS_DATA_DIR: path.join(tmp, `restore-${name}`),
+      });
+      expect(refused.status, name).toBe(2);
+      expect(refused.stderr, name).toMatch(
+        new RegExp(`(^|\\n)pathways: ${damagedFile}:\\d+:\\d+: [^\\n]*Nothing was written\\.\\n$`),
+      );
+      expect(refused.stderr, name).not.toContain(attributor);
+      expect(refused.stderr, name).not.toMatch(/\n\s+at /);
+      expect(
+        pathways(["users", "list"], { PATHWAYS_DATA_DIR: path.join(tmp, `restore-${name}`) }).stdout,
+        name,
+      ).toBe("");
+    }
+
+    // Encrypted with a passphrase from a file: unreadable without it, refused with the wrong one.
+    const passphrase = path.join(tmp, "passphrase");
+    writeFileSync(passphrase, "a long and private passphrase\n", { mode: 0o600 });
+    const wrong = path.join(tmp, "wrong-passphrase");
+    writeFileSync(wrong, "not it\n", { mode: 0o600 });
+    const sealed = path.join(tmp, "demo.age");
+    expect(pathways(["backup", sealed, "--passphrase-file", passphrase], source).status).toBe(0);
+    expect(readFileSync(sealed).subarray(0, 21).toString("latin1")).toBe("age-encryption.org/v1");
+    const refusedKey = pathways(["restore", sealed, "--passphrase-file", wrong], {
+      PATHWAYS_DATA_DIR: path.join(tmp, "sealed"),
+    });
+    expect(refusedKey.status).toBe(2);
+    expect(refusedKey.stderr).toContain("the passphrase or key is wrong");
+    const opened = pathways(["restore", sealed, "--passphrase-file", passphrase], {
+      PATHWAYS_DATA_DIR: path.join(tmp, "sealed"),
+    });
+    expect(opened.status).toBe(0);
+    // One row more than the first backup: that backup's own audit event.
+    expect(opened.stdout).toContain(`Restored ${Number(rows?.[1]) + 1} rows`);
+    // Fourteen runs of the command, two with scrypt at age's default work factor.
+  }, 600_000);
 
   it("applies migrations", () => {
     const result = pathways(["migrate"], { PATHWAYS_DATA_DIR: path.join(tmp, "migrated") });

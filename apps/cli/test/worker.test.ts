@@ -7,7 +7,7 @@ import { createDb, outboxMessages } from "@pathways/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { headerOf, startFakeSmtp } from "../../api/test/fake-smtp.ts";
 
-const bin = path.resolve(import.meta.dirname, "../bin/pathways.js");
+const bin = path.resolve(import.meta.dirname, "../bin/pathways-dev.js");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pathways-worker-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import type { AppRouter } from "@pathways/api";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 
-const cli = path.resolve(import.meta.dirname, "../../../apps/cli/bin/pathways.js");
+const cli = path.resolve(import.meta.dirname, "../../../apps/cli/bin/pathways-dev.js");
 
 export function pathwaysCli(args: string[], env: Record<string, string>) {
   const result = spawnSync(process.execPath, [cli, ...args], {
@@ -24,6 +24,8 @@ export async function startServerProcess(env: Record<string, string>, port: numb
       LOG_LEVEL: "error",
       PORT: String(port),
       SESSION_SECRET: "fault-secret-fault-secret-fault-secret-1",
+      // Required in production (the bench's data sets run as production): commissioner figures are protected.
+      PATHWAYS_DISCLOSURE_SECRET: "fault-disclosure-secret-fault-disclosure-secret-1",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

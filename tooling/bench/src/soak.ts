@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { demoPassword } from "@pathways/core";
+import { demoPassword } from "@pathways/seed";
 import { TRPCClientError } from "@trpc/client";
 import { machineLine, percentile, writeBenchmarkSection } from "./report.ts";
 import { apiClient, startServerProcess } from "./server-process.ts";
@@ -58,8 +58,10 @@ async function signedIn(email: string) {
   return client;
 }
 
-const today = new Date().toISOString().slice(0, 10);
-const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+// The last 12 full months: commissioner reports take whole calendar months only (docs/DISCLOSURE.md).
+const monthStart = `${new Date().toISOString().slice(0, 7)}-01`;
+const today = new Date(Date.parse(`${monthStart}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const yearAgo = `${Number(monthStart.slice(0, 4)) - 1}${monthStart.slice(4)}`;
 const deadline = Date.now() + seconds * 1000;
 let contactNumber = 0;
 
@@ -95,9 +97,7 @@ const roles = {
     while (Date.now() < deadline) {
       await timed("reports.funnel", () => client.reports.funnel.query({ from: yearAgo, to: today }));
       await timed("reports.outcomes", () => client.reports.outcomes.query({ from: yearAgo, to: today }));
-      await timed("reports.hotspotActivity", () =>
-        client.reports.hotspotActivity.query({ from: yearAgo, to: today }),
-      );
+      await timed("reports.hotspots", () => client.reports.hotspots.query({ from: yearAgo, to: today }));
     }
   },
   async resident() {

@@ -30,7 +30,7 @@ let outreach: Awaited<ReturnType<typeof newPage>>;
 describe("journeys 1 and 2: from the park to a drug-free completion", () => {
   it("1. an outreach worker on a phone logs a new person at South Park, refers them, and logs offline", async () => {
     outreach = await newPage(app, phone);
-    const { page, context } = outreach;
+    const { page, signal } = outreach;
     await signIn(page, "outreach_worker");
     await page.getByRole("heading", { name: "Log contact" }).waitFor();
     await page.getByLabel("Where", { exact: true }).selectOption({ label: "South Park" });
@@ -94,7 +94,7 @@ describe("journeys 1 and 2: from the park to a drug-free completion", () => {
     // No signal: the next contact waits on the phone, then goes once the signal is back.
     await page.goto("/outreach");
     await page.getByRole("heading", { name: "Log contact" }).waitFor();
-    await context.setOffline(true);
+    await signal.lose();
     const offlineNotes = `journey one offline ${Date.now()}`;
     await page.getByLabel("Notes (optional)").fill(offlineNotes);
     await page.getByRole("button", { name: "Save contact" }).click();
@@ -103,7 +103,7 @@ describe("journeys 1 and 2: from the park to a drug-free completion", () => {
     await page.getByText("Waiting to send").first().waitFor();
     await screenshot(page, "journey1-03-waiting-phone");
     expect(await storedWithNotes(offlineNotes)).toEqual([]);
-    await context.setOffline(false);
+    await signal.restore();
     await expect.poll(async () => (await storedWithNotes(offlineNotes)).length, { timeout: 30_000 }).toBe(1);
     await page.getByText(offlineNotes).waitFor();
     await expect.poll(() => page.getByText("Waiting to send").count()).toBe(0);
@@ -121,7 +121,9 @@ describe("journeys 1 and 2: from the park to a drug-free completion", () => {
     await row.waitFor();
     await screenshot(page, "journey2-01-waiting-list");
     await row.getByRole("button", { name: `Mark received ${reference}` }).click();
+    await row.getByRole("button", { name: "Yes, received" }).click();
     await row.getByRole("button", { name: `Accept ${reference}` }).click();
+    await row.getByRole("button", { name: "Yes, accept" }).click();
     await row.getByRole("button", { name: `Start episode for ${reference}` }).click();
     const start = page.getByRole("dialog", { name: `Start treatment: ${reference}` });
     await start.getByLabel("Keyworker").selectOption({ index: 1 });

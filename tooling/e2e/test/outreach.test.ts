@@ -1,11 +1,12 @@
 import { contacts, eq } from "@pathways/db";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type App,
+  chooseHotspot,
   desktop,
   expectAccessible,
   newPage,
+  noSideways,
   phone,
   screenshot,
   signIn,
@@ -20,11 +21,6 @@ afterAll(() => app?.stop());
 
 async function storedWithNotes(notes: string) {
   return app.server.database.db.select().from(contacts).where(eq(contacts.notes, notes));
-}
-
-async function noSideways(page: Page, where: string) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${where} scrolls sideways on a 390 px phone`).toBeLessThanOrEqual(0);
 }
 
 describe("journey: outreach on a phone in a park", () => {
@@ -64,7 +60,6 @@ describe("journey: outreach on a phone in a park", () => {
       "South Park",
     );
 
-    await page.getByRole("link", { name: "Open person page" }).count();
     await page.goto(`/people/${stored!.personId}`);
     await page.getByRole("heading", { name: "Open safeguarding flags" }).waitFor();
     expect(await page.locator(".flag-card").filter({ hasText: "Cuckooing" }).count()).toBeGreaterThan(0);
@@ -80,6 +75,7 @@ describe("journey: outreach on a phone in a park", () => {
   it("shows likely duplicates before a new person is saved", async () => {
     const { page, context } = await newPage(app, phone);
     await signIn(page, "outreach_worker");
+    await chooseHotspot(page);
     await page.getByRole("button", { name: "+ New person" }).click();
     await page.getByLabel("First initial").fill("J");
     await page.getByLabel("Surname initial").fill("S");
@@ -93,7 +89,10 @@ describe("journey: outreach on a phone in a park", () => {
     const notes = `new person ${Date.now()}`;
     await page.getByLabel("Notes (optional)").fill(notes);
     await page.getByRole("button", { name: "Save contact" }).click();
-    await page.getByText("Choose one of the people above if it is them").waitFor();
+    // Said twice: in the summary at the top and under the list of people.
+    const choose = "Choose one of the people above if it is them";
+    await page.getByRole("alert", { name: "There is a problem" }).getByText(choose).waitFor();
+    expect(await page.getByRole("region", { name: "Who" }).getByText(choose).count()).toBe(1);
     expect(await storedWithNotes(notes)).toEqual([]);
 
     await page.getByRole("button", { name: /JS-1988-03-14-M · Spider/ }).click();
@@ -105,11 +104,12 @@ describe("journey: outreach on a phone in a park", () => {
   });
 
   it("keeps contacts logged with no signal, and sends each once when the signal returns, even after a reload", async () => {
-    const { page, context } = await newPage(app, phone);
+    const { page, context, signal } = await newPage(app, phone);
     await signIn(page, "outreach_worker");
     await page.getByRole("heading", { name: "Log contact" }).waitFor();
 
-    await context.setOffline(true);
+    await chooseHotspot(page);
+    await signal.lose();
     const first = `offline one ${Date.now()}`;
     await page.getByLabel("Notes (optional)").fill(first);
     await page.getByRole("button", { name: "Save contact" }).click();
@@ -121,7 +121,7 @@ describe("journey: outreach on a phone in a park", () => {
     expect(await storedWithNotes(first)).toEqual([]);
 
     // Back in signal: the browser says so, and the outbox sends by itself.
-    await context.setOffline(false);
+    await signal.restore();
     await expect.poll(async () => (await storedWithNotes(first)).length, { timeout: 30_000 }).toBe(1);
     await page.getByText(first).waitFor();
     expect(await page.getByText("Waiting to send").count()).toBe(0);
@@ -129,13 +129,13 @@ describe("journey: outreach on a phone in a park", () => {
     // Logged offline, then the page is closed: the next time the app opens, it is sent on load.
     await page.goto("/outreach");
     await page.getByRole("heading", { name: "Log contact" }).waitFor();
-    await context.setOffline(true);
+    await signal.lose();
     const second = `offline two ${Date.now()}`;
     await page.getByLabel("Notes (optional)").fill(second);
     await page.getByRole("button", { name: "Save contact" }).click();
     await page.getByText("Saved on this phone, waiting to send.").waitFor();
     await page.close();
-    await context.setOffline(false);
+    await signal.restore();
     const reopened = await context.newPage();
     await reopened.goto("/outreach/recent");
     await expect.poll(async () => (await storedWithNotes(second)).length, { timeout: 30_000 }).toBe(1);
@@ -145,7 +145,7 @@ describe("journey: outreach on a phone in a park", () => {
   });
 
   it("opens with no signal after a reload, and queues a contact there", async () => {
-    const { page, context } = await newPage(app, phone);
+    const { page, context, signal } = await newPage(app, phone);
     await signIn(page, "outreach_worker");
     await page.getByRole("heading", { name: "Log contact" }).waitFor();
     // The service worker has stored the app shell once it controls the page.
@@ -156,12 +156,11 @@ describe("journey: outreach on a phone in a park", () => {
       }
     });
 
-    await context.setOffline(true);
+    await signal.lose();
     await page.reload();
     await page.getByRole("heading", { name: "Log contact" }).waitFor();
-    expect(await page.getByLabel("Where", { exact: true }).locator("option:checked").innerText()).not.toBe(
-      "Loading hotspots…",
-    );
+    // The hotspots kept on the phone are there to choose from.
+    await chooseHotspot(page);
     const notes = `opened offline ${Date.now()}`;
     await page.getByLabel("Notes (optional)").fill(notes);
     await page.getByRole("button", { name: "Save contact" }).click();
@@ -171,7 +170,7 @@ describe("journey: outreach on a phone in a park", () => {
     await page.getByRole("link", { name: /^My contacts/ }).click();
     await page.getByRole("heading", { name: "My contacts", level: 1 }).waitFor();
 
-    await context.setOffline(false);
+    await signal.restore();
     await expect.poll(async () => (await storedWithNotes(notes)).length, { timeout: 45_000 }).toBe(1);
     await context.close();
   });
@@ -181,6 +180,7 @@ describe("journey: outreach on a phone in a park", () => {
     await signIn(page, "outreach_worker");
     await page.getByRole("link", { name: "Needle find" }).click();
     await page.getByRole("heading", { name: "Needle find", level: 1 }).waitFor();
+    await chooseHotspot(page);
     await page.getByRole("button", { name: "10", exact: true }).click();
     await page.getByRole("button", { name: "One more: Needles collected" }).click();
     await page.getByRole("button", { name: "Save needle find" }).click();
@@ -200,7 +200,11 @@ describe("journey: outreach on a phone in a park", () => {
     await form.getByLabel("Name").fill("Florence Park (play area)");
     await form.getByLabel("Latitude").fill("91");
     await form.getByRole("button", { name: "Save changes" }).click();
-    await form.getByText("latitude must be between -90 and 90", { exact: true }).waitFor();
+    await form.getByRole("heading", { name: "There is a problem" }).waitFor();
+    await form
+      .locator(".field-error")
+      .getByText("Latitude must be between -90 and 90", { exact: true })
+      .waitFor();
     await form.getByLabel("Latitude").fill("51.7345");
     await form.getByRole("button", { name: "Save changes" }).click();
     await page.getByRole("cell", { name: "Florence Park (play area)", exact: true }).waitFor();

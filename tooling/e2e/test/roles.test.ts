@@ -22,7 +22,8 @@ describe("journey 5: role boundaries in the browser", () => {
     await page.goto("/");
     await expectAccessible(page, "the sign-in page");
     await screenshot(page, "roles-01-sign-in-phone");
-    await page.keyboard.press("Tab");
+    // The email field takes focus when the page opens, so typing starts there.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("email");
     await page.keyboard.type("outreach@demo.pathways");
     await page.keyboard.press("Tab");
     await page.keyboard.type("pathways-demo-2026");

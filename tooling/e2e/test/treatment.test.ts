@@ -10,13 +10,13 @@ import {
   referrals,
   users,
 } from "@pathways/db";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type App,
   desktop,
   expectAccessible,
   newPage,
+  noSideways,
   phone,
   screenshot,
   signIn,
@@ -41,11 +41,6 @@ async function unreferredPerson() {
     .limit(1);
   if (!person) throw new Error("The demo seed has nobody left to refer");
   return person;
-}
-
-async function noSideways(page: Page, where: string) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${where} scrolls sideways on a 390 px phone`).toBeLessThanOrEqual(0);
 }
 
 describe("journey: from a referral on the street to treatment and discharge", () => {
@@ -98,7 +93,9 @@ describe("journey: from a referral on the street to treatment and discharge", ()
     await manager.page.getByRole("dialog").waitFor({ state: "hidden" });
     expect(await close.evaluate((button) => button === document.activeElement)).toBe(true);
     await row.getByRole("button", { name: `Mark received ${reference}` }).click();
+    await row.getByRole("button", { name: "Yes, received" }).click();
     await row.getByRole("button", { name: `Accept ${reference}` }).click();
+    await row.getByRole("button", { name: "Yes, accept" }).click();
     await row.getByRole("button", { name: `Start episode for ${reference}` }).click();
     const dialog = manager.page.getByRole("dialog", { name: `Start treatment: ${reference}` });
     await dialog.waitFor();
@@ -125,15 +122,25 @@ describe("journey: from a referral on the street to treatment and discharge", ()
     await manager.page.getByLabel("Physical health").fill("12");
     await manager.page.getByLabel("Quality of life").fill("9");
     await manager.page.getByRole("button", { name: "Save TOP" }).click();
-    await manager.page.getByText("psychological health must be a score from 0 to 20").waitFor();
-    await manager.page
-      .getByText("days using heroin must be between 0 and 28 (days in the past 28)")
-      .waitFor();
+    // The error summary and the field both say it, in sentence case; the field's words are checked.
+    const topErrors = manager.page.getByRole("form", { name: "Record a TOP" }).locator(".field-error");
+    await topErrors.getByText("Psychological health must be a score from 0 to 20").waitFor();
+    await topErrors.getByText("Days using heroin must be between 0 and 28 (days in the past 28)").waitFor();
     await screenshot(manager.page, "treatment-06-top-form-errors");
     await manager.page.getByLabel("Heroin").fill("20");
     await manager.page.getByLabel("Psychological health").fill("7");
     await manager.page.getByRole("button", { name: "Save TOP" }).click();
     await manager.page.getByRole("cell", { name: "Start", exact: true }).waitFor();
+
+    // An appointment still to come, which the discharge cancels (issue 18 #9: it showed "Attended"
+    // until a reload).
+    const inThreeDays = new Date(Date.now() + 3 * 86_400_000);
+    const local = `${inThreeDays.toISOString().slice(0, 10)}T10:00`;
+    const booking = manager.page.getByRole("form", { name: "Book an appointment" });
+    await booking.getByLabel("Date and time").fill(local);
+    await booking.getByRole("button", { name: "Book appointment" }).click();
+    const outcome = manager.page.getByLabel(/^Outcome of the appointment on /);
+    await outcome.waitFor();
 
     // Discharge: an opiate client must say whether they are on OST at exit.
     await manager.page.getByRole("button", { name: "Discharge…" }).click();
@@ -148,6 +155,7 @@ describe("journey: from a referral on the street to treatment and discharge", ()
     await discharge.getByLabel("No").check();
     await discharge.getByRole("button", { name: "Discharge", exact: true }).click();
     await manager.page.getByText(/^Discharged .*: Completed drug free/).waitFor();
+    await expect.poll(() => outcome.inputValue()).toBe("cancelled_by_service");
     await screenshot(manager.page, "treatment-07-discharged");
     await manager.context.close();
     await outreach.context.close();

@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function postgresBin(): string {
+export function postgresBin(): string {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root))
     throw new Error("PostgreSQL server binaries are not installed (Debian package `postgresql`).");

@@ -3,8 +3,10 @@
  * Each contact is one verb (one transaction) writing a new person, the contact, two interventions,
  * a safeguarding flag and audit events, so a crash mid-way would show as a half-written verb.
  */
-import { type Ctx, demoUsers, isDatabaseEmpty, logContact, seedDemo } from "@pathways/core";
+
+import { type Ctx, logContact } from "@pathways/core";
 import { createDb, eq, hotspots, organisations, users } from "@pathways/db";
+import { demoUsers, isDatabaseEmpty, seedDemo } from "@pathways/seed";
 
 const dataDir = process.argv[2]!;
 const handle = await createDb({ dataDir });

@@ -1,5 +1,5 @@
 import { apiClient, pathwaysCli, startServerProcess } from "@pathways/bench";
-import { demoPassword } from "@pathways/core";
+import { demoPassword } from "@pathways/seed";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort, privateCluster } from "../src/cluster.ts";

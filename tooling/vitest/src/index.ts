@@ -82,4 +82,4 @@ export function describeDb(name: string, body: (use: () => TestDb) => void): voi
   }
 }
 
-export { makeWorld, type TestCtx, type TestUserActor } from "./world.ts";
+export { makeWorld, type TestCtx, type TestUserActor, testDisclosureSecret } from "./world.ts";

@@ -18,7 +18,11 @@ type Actor = TestUserActor | { kind: "public"; address: string } | { kind: "syst
 export interface TestCtx {
   db: Database;
   actor: Actor;
+  disclosureSecret?: string;
 }
+
+/** The disclosure secret every test context carries (commissioner reports refuse to run without one). */
+export const testDisclosureSecret = "test-disclosure-secret-0123456789-abcdefgh";
 
 const organisationKindOf: Record<Role, OrganisationKind> = {
   outreach_worker: "taskforce",
@@ -66,7 +70,7 @@ export async function makeWorld(db: Database, options: { passwordHash?: string }
   return {
     tag,
     actors,
-    ctxOf: (role: Role): TestCtx => ({ db, actor: actors[role] }),
+    ctxOf: (role: Role): TestCtx => ({ db, actor: actors[role], disclosureSecret: testDisclosureSecret }),
     publicCtx: { db, actor: { kind: "public", address: "127.0.0.1" } } as TestCtx,
     systemCtx: { db, actor: { kind: "system", name: "test" } } as TestCtx,
   };

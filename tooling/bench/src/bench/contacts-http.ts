@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { demoPassword } from "@pathways/core";
+import { demoPassword } from "@pathways/seed";
 import autocannon from "autocannon";
 import { startServerProcess } from "../server-process.ts";
 

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { refreshPersonRollups } from "@pathways/core";
 import { createDb, type DbHandle, queryRows, sql } from "@pathways/db";
+import { generateCity, type Scale } from "@pathways/seed";
 import postgres from "postgres";
-import { generateCity, type Scale } from "../generate.ts";
 
 export interface Dataset {
   driver: "postgres" | "pglite";
@@ -69,9 +69,18 @@ async function fill(handle: DbHandle, scale: Scale, seed: number, label: string)
   return { counts, seconds };
 }
 
-/** A PostgreSQL database `pathways_bench_<scale>_<seed>`, generated unless `reuse` finds it filled. */
-export async function postgresDataset(adminUrl: string, scale: Scale, seed: number, reuse: boolean) {
-  const name = `pathways_bench_${scale}_${seed}`;
+/**
+ * A PostgreSQL database `pathways_bench_<scale>_<seed>`, generated unless `reuse` finds it filled. A
+ * prefix keeps one engineer's data set apart from another's on a shared machine.
+ */
+export async function postgresDataset(
+  adminUrl: string,
+  scale: Scale,
+  seed: number,
+  reuse: boolean,
+  prefix = "",
+) {
+  const name = `${prefix}pathways_bench_${scale}_${seed}`;
   const url = databaseUrl(adminUrl, name);
   let generatedIn: number | null = null;
   const exists = await withAdmin(adminUrl, async (admin) => {
@@ -111,8 +120,8 @@ export async function postgresDataset(adminUrl: string, scale: Scale, seed: numb
 }
 
 /** A PGlite data directory in the temp folder, generated unless `reuse` finds it filled. */
-export async function pgliteDataset(scale: Scale, seed: number, reuse: boolean) {
-  const dataDir = path.join(os.tmpdir(), `pathways-bench-${scale}-${seed}`);
+export async function pgliteDataset(scale: Scale, seed: number, reuse: boolean, prefix = "") {
+  const dataDir = path.join(os.tmpdir(), `${prefix}pathways-bench-${scale}-${seed}`);
   let generatedIn: number | null = null;
   let ready = false;
   if (reuse && existsSync(dataDir)) {

@@ -1,3 +1,0 @@
-import { pathwaysTestConfig } from "@pathways/vitest-config/config";
-
-export default pathwaysTestConfig;

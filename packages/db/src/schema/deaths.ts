@@ -1,6 +1,7 @@
 import { areaKinds, populationAgeBands } from "@pathways/validators/codes";
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   check,
   date,
@@ -20,16 +21,23 @@ import { people } from "./outreach.ts";
 export const areaKind = pgEnum("area_kind", areaKinds);
 export const populationAgeBand = pgEnum("population_age_band", populationAgeBands);
 
-/** A named geography for rates and comparisons: the city, the county, a ward (DOMAIN.md, "Places"). */
+/**
+ * A named geography for rates and comparisons: the city, the county, a ward (DOMAIN.md, "Places").
+ * An area within another (the city within the county) has its counts in the other's too.
+ */
 export const areas = pgTable(
   "areas",
   {
     id: uuid().primaryKey().defaultRandom(),
     name: text().notNull(),
     kind: areaKind().notNull(),
+    withinAreaId: uuid().references((): AnyPgColumn => areas.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("areas_name_key").on(sql`lower(${t.name})`)],
+  (t) => [
+    uniqueIndex("areas_name_key").on(sql`lower(${t.name})`),
+    check("areas_within_other_check", sql`${t.withinAreaId} is null or ${t.withinAreaId} <> ${t.id}`),
+  ],
 );
 
 /**

@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { areas } from "./deaths.ts";
 import {
   appointmentOutcome,
   dischargeReason,
@@ -53,6 +54,11 @@ export const episodes = pgTable(
     dischargeReason: dischargeReason(),
     /** Opiate clients only: still on opioid substitution therapy at exit. */
     ostAtExit: boolean(),
+    /**
+     * The area the person lived in when the episode started, as the provider recorded it: what rates
+     * of people in treatment per 100,000 count them in (docs/decisions/0085).
+     */
+    residenceAreaId: uuid().references(() => areas.id),
     /** A new episode within 182 days after a successful discharge. */
     isRepresentation: boolean().notNull().default(false),
     /** Set by three did-not-attends in a row; cleared by an attended appointment. */
@@ -66,6 +72,7 @@ export const episodes = pgTable(
     index("episodes_keyworker_idx").on(t.keyworkerId),
     index("episodes_started_on_idx").on(t.startedOn),
     index("episodes_discharged_on_idx").on(t.dischargedOn),
+    index("episodes_residence_area_idx").on(t.residenceAreaId),
     // The caseload pages list a provider's open episodes by start: without it PostgreSQL walked
     // episodes_started_on_idx past 84,000 discharged episodes at city scale (23-59 ms -> 0.3 ms).
     index("episodes_open_idx")

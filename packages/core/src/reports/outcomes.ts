@@ -14,6 +14,7 @@ import {
 } from "@pathways/validators/codes";
 import type { VerbArgs } from "../context.ts";
 import { successfulDischargeSql } from "../rules/discharge.ts";
+import { dischargedInPeriodSql, openInPeriodSql } from "../rules/in-treatment.ts";
 import { representationWindowDays } from "../rules/pathway-windows.ts";
 import {
   day,
@@ -161,18 +162,13 @@ export async function outcomesReportFor(
  * the report is a provider's own.
  */
 function episodesInPeriod(query: EpisodeQuery): SQL {
-  const from = day(query.from);
-  const to = day(query.to);
-  const today = day(query.today);
   return sql`
     scoped as (
       select e.person_id, e.substance_group, e.discharge_reason, e.discharged_on,
-        (e.discharged_on between ${from} and ${to} and e.discharged_on <= ${today}) as exited,
+        ${dischargedInPeriodSql("e", query)} as exited,
         ${successfulDischargeSql("e")} as successful
       from episodes e
-      where e.started_on <= ${to}
-        and e.started_on <= ${today}
-        and (e.discharged_on is null or e.discharged_on >= ${from})
+      where ${openInPeriodSql("e", query)}
         ${query.providerId ? sql`and e.provider_organisation_id = ${query.providerId}::uuid` : sql``}
         ${query.substanceGroup ? sql`and e.substance_group::text = ${query.substanceGroup}` : sql``}
     )`;

@@ -25,6 +25,8 @@ export const StartEpisodeInput = z
       error: `substance group must be one of ${substanceGroups.join(", ")}`,
     }),
     startedOn: eventDay("start date"),
+    /** Where the person lives, from the configured areas: rates per 100,000 count them there. */
+    residenceAreaId: Id.optional(),
   })
   .refine((input) => Boolean(input.referralId) !== Boolean(input.personId), {
     error: "start an episode from an accepted referral, or for a person who referred themselves (not both)",

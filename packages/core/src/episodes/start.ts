@@ -4,6 +4,7 @@ import { actingUser, type OnBehalf, validated } from "../acting.ts";
 import { audit } from "../audit.ts";
 import { daysBetween, localDay } from "../calendar.ts";
 import { now, type VerbArgs } from "../context.ts";
+import { areaNamed } from "../deaths/register.ts";
 import { Conflict, InvalidTransition, NotYours, ValidationError } from "../errors.ts";
 import { personFor, refuseMerged } from "../person-access.ts";
 import { isReferralProvider } from "../record-access.ts";
@@ -91,6 +92,7 @@ export async function startEpisode({ ctx, input }: VerbArgs<StartEpisodeInput & 
       }
     }
     const keyworker = start.keyworkerId ? await requireKeyworker(tx, acting, start.keyworkerId) : null;
+    if (start.residenceAreaId) await areaNamed(tx, start.residenceAreaId, "residenceAreaId");
 
     const [episode] = await tx
       .insert(episodes)
@@ -101,6 +103,7 @@ export async function startEpisode({ ctx, input }: VerbArgs<StartEpisodeInput & 
         substanceGroup: start.substanceGroup,
         referralId: referral?.id ?? null,
         startedOn: start.startedOn,
+        residenceAreaId: start.residenceAreaId ?? null,
         isRepresentation: await followsSuccessfulDischarge(tx, person.id, start.startedOn),
       })
       .returning({ id: episodes.id, isRepresentation: episodes.isRepresentation });

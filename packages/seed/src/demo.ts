@@ -1,5 +1,14 @@
-import { type Ctx, createHotspot, createOrganisation, createUser, requireRoleOrSystem } from "@pathways/core";
+import {
+  type Ctx,
+  createHotspot,
+  createOrganisation,
+  createUser,
+  refreshDayRollups,
+  refreshPersonRollups,
+  requireRoleOrSystem,
+} from "@pathways/core";
 import { count, keyworkers, organisations, services } from "@pathways/db";
+import { seedDemoCity } from "./city.ts";
 import { seedDemoCommunity } from "./community.ts";
 import { seedDemoHistory } from "./history.ts";
 import { seedDemoIncidents } from "./incidents.ts";
@@ -27,15 +36,17 @@ const areaSeeds: ((world: DemoWorld) => Promise<void>)[] = [
   seedDemoCommunity,
   seedDemoHistory,
   seedDemoIncidents,
+  seedDemoCity,
 ];
 
 /**
  * A small synthetic city: the Oxford hotspots, one organisation of each kind, one user of each role,
  * the provider's services and keyworkers, then each area's records. One transaction: all or none.
+ * The report rollups are folded once it commits, so the first report reads current figures.
  */
 export async function seedDemo({ ctx }: { ctx: Ctx }) {
   requireRoleOrSystem(ctx.actor, []);
-  return ctx.db.transaction(async (tx) => {
+  const made = await ctx.db.transaction(async (tx) => {
     const txCtx = { ...ctx, db: tx };
     const world: DemoWorld = {
       ctx: txCtx,
@@ -81,4 +92,7 @@ export async function seedDemo({ ctx }: { ctx: Ctx }) {
       hotspots: demoHotspots.length,
     };
   });
+  await refreshPersonRollups(ctx.db);
+  await refreshDayRollups(ctx.db);
+  return made;
 }

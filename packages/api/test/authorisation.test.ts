@@ -52,7 +52,7 @@ const expectedAccess: Record<string, ProcedureMeta["access"]> = {
   "places.importIncidents": ["outreach_worker", "admin"],
   "places.evidence": ["outreach_worker", "admin"],
   "places.beforeAfter": ["outreach_worker", "admin"],
-  "map.tiles": everyone,
+  "map.tiles": "public",
   "map.layers": everyone,
   "search.global": ["outreach_worker", "treatment_manager", "admin"],
   "community.places": "public",

@@ -84,6 +84,26 @@ describeDb("community reports", (use) => {
     expect(JSON.stringify(row)).not.toContain(submitted.token);
   });
 
+  it("stores a resident's pin for triage, and shows the reporter only that a location was shared", async () => {
+    const db = use().db;
+    const { actors } = await makeWorld(db);
+    const submitted = await submitCommunityReport({
+      ctx: residentCtx(db),
+      input: reportInput({ location: undefined, lat: 51.7431, lng: -1.2568 }),
+    });
+    const id = await reportIdOf(db, submitted.reference);
+    const [row] = await db
+      .select({ lat: communityReports.lat, lng: communityReports.lng })
+      .from(communityReports)
+      .where(eq(communityReports.id, id));
+    expect(row).toEqual({ lat: 51.7431, lng: -1.2568 });
+    const triage = await getCommunityReport({ ctx: staffCtx(db, actors.outreach_worker), input: { id } });
+    expect(triage).toMatchObject({ lat: 51.7431, lng: -1.2568, location: null });
+    const { view } = await answerFor(residentCtx(db), submitted.token);
+    expect(view?.sharedLocation).toBe(true);
+    expect(JSON.stringify(view)).not.toMatch(/51\.74|1\.25/);
+  });
+
   it("answers a wrong, guessed or malformed token exactly as it answers a missing one", async () => {
     const db = use().db;
     const submitted = await submitCommunityReport({ ctx: residentCtx(db), input: reportInput() });
@@ -393,12 +413,12 @@ describeDb("community reports", (use) => {
     });
   });
 
-  it("offers residents the active hotspots by name only", async () => {
+  it("offers residents the active hotspots by name and centre only, never their areas", async () => {
     const db = use().db;
     const hotspot = await makeHotspot(db, "Grandpont");
     const places = await listReportPlaces({ ctx: residentCtx(db), input: undefined });
-    expect(places).toContainEqual({ id: hotspot.id, name: hotspot.name });
-    expect(Object.keys(places[0]!).sort()).toEqual(["id", "name"]);
+    expect(places).toContainEqual({ id: hotspot.id, name: hotspot.name, lat: 51.75, lng: -1.23 });
+    expect(Object.keys(places[0]!).sort()).toEqual(["id", "lat", "lng", "name"]);
   });
 
   it("lists the triage queue by category, hotspot and age, oldest first, page by page", async () => {

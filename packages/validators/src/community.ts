@@ -96,9 +96,10 @@ export const CommunityReportInput = z
   })
   .superRefine((report, ctx) => {
     if ((report.lat === undefined) !== (report.lng === undefined)) {
+      // Named by the one that is missing, as every other lat/lng pair is.
       ctx.addIssue({
         code: "custom",
-        path: ["lat"],
+        path: [report.lat === undefined ? "lat" : "lng"],
         message: "location: a shared location needs both latitude and longitude",
       });
     }

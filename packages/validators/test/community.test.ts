@@ -42,6 +42,9 @@ describe("the community report form", () => {
       location: ["where: pick a place from the list, type where it was, or share your location"],
     });
     expect(errorsOf(CommunityReportInput, { ...report, lat: 51.75 })).toEqual({
+      lng: ["location: a shared location needs both latitude and longitude"],
+    });
+    expect(errorsOf(CommunityReportInput, { ...report, lng: -1.26 })).toEqual({
       lat: ["location: a shared location needs both latitude and longitude"],
     });
     expect(

@@ -29,10 +29,14 @@ export interface SubmittedReport {
 
 const receivedNote = "We have received your report.";
 
-/** Places the report form offers: active hotspots, names only. Hotspots are public places. */
+/**
+ * Places the report form offers: active hotspots, each a name and its centre (drawn on the form's map
+ * so a resident can place a pin with no map tiles). Hotspots are public places; their areas are not
+ * sent.
+ */
 export async function listReportPlaces({ ctx }: VerbArgs<void>) {
   return ctx.db
-    .select({ id: hotspots.id, name: hotspots.name })
+    .select({ id: hotspots.id, name: hotspots.name, lat: hotspots.lat, lng: hotspots.lng })
     .from(hotspots)
     .where(eq(hotspots.active, true))
     .orderBy(asc(hotspots.name));

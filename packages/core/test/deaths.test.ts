@@ -19,6 +19,7 @@ import {
   standardBands,
   standardisedRate,
 } from "../src/deaths/index.ts";
+import { startEpisode } from "../src/episodes/index.ts";
 import { NotYours } from "../src/errors.ts";
 import { ImportRejected } from "../src/import/run.ts";
 import { ratesReportFor } from "../src/reports/rates.ts";
@@ -415,5 +416,159 @@ describeDb("the register of drug-related deaths", (use) => {
     });
     expect(row.lowReliability).toBe(true);
     expect(row.missing).toBeNull();
+  });
+  it("counts people in treatment and completions by the area their episodes record, the county holding the city", async () => {
+    const { world, admin } = await setUp();
+    const county = await createArea({ ctx: admin, input: { name: `Shire ${world.tag}`, kind: "county" } });
+    const city = await createArea({
+      ctx: admin,
+      input: { name: `Town ${world.tag}`, kind: "city", withinAreaId: county.id },
+    });
+    const ward = await createArea({
+      ctx: admin,
+      input: { name: `Ward ${world.tag}`, kind: "ward", withinAreaId: city.id },
+    });
+    for (const [area, population] of [
+      [county, 600_000],
+      [city, 150_000],
+      [ward, 20_000],
+    ] as const) {
+      await setPopulation({
+        ctx: admin,
+        input: { areaId: area.id, year: 2021, ageBand: "all", population, source: "test" },
+      });
+    }
+    const provider = world.actors.treatment_manager.organisationId;
+    const episode = async (
+      residenceAreaId: string | null,
+      startedOn: string,
+      ending: {
+        on: string;
+        reason: "completed_drug_free" | "incomplete_dropped_out";
+        ostAtExit?: boolean;
+      } | null = null,
+      personId?: string,
+    ) => {
+      const person = personId ?? (await addPerson(use().db, { clientOf: provider })).id;
+      await use()
+        .db.insert(episodes)
+        .values({
+          personId: person,
+          providerOrganisationId: provider,
+          substanceGroup: "opiate",
+          startedOn,
+          residenceAreaId,
+          dischargedOn: ending?.on ?? null,
+          dischargeReason: ending?.reason ?? null,
+          ostAtExit: ending ? (ending.ostAtExit ?? false) : null,
+        });
+      return person;
+    };
+    // The city itself: 24 people in treatment in 2021; 12 completed drug-free in it, one more left
+    // still on opioid substitution (not a success) and one dropped out.
+    for (let i = 0; i < 24; i++) {
+      const ending =
+        i < 12
+          ? { on: "2021-09-30", reason: "completed_drug_free" as const }
+          : i === 12
+            ? { on: "2021-10-15", reason: "completed_drug_free" as const, ostAtExit: true }
+            : i === 13
+              ? { on: "2021-03-01", reason: "incomplete_dropped_out" as const }
+              : null;
+      await episode(city.id, i % 2 === 0 ? "2020-06-01" : "2021-02-01", ending);
+    }
+    // Three in the ward (within the city), six in the rest of the county (two completed).
+    for (let i = 0; i < 3; i++) await episode(ward.id, "2021-04-01");
+    for (let i = 0; i < 6; i++) {
+      await episode(
+        county.id,
+        "2021-01-10",
+        i < 2 ? { on: "2021-11-30", reason: "completed_drug_free" } : null,
+      );
+    }
+    // Two with no area recorded; one more recorded in the city on a second episode counts there only.
+    await episode(null, "2021-05-01");
+    await episode(null, "2020-01-01", { on: "2021-01-01", reason: "incomplete_dropped_out" });
+    const twice = await episode(null, "2021-01-05", { on: "2021-02-01", reason: "incomplete_dropped_out" });
+    await episode(city.id, "2021-03-01", null, twice);
+    // Outside the period: discharged the day before it began, started the day after it ended.
+    await episode(city.id, "2020-01-01", { on: "2020-12-31", reason: "completed_drug_free" });
+    await episode(city.id, "2022-01-01");
+    // Deaths: the county's include the city's and the ward's.
+    for (let i = 0; i < 10; i++) {
+      await recordDeath({
+        ctx: admin,
+        input: DeathInput.parse({
+          diedOn: `2021-0${(i % 9) + 1}-12`,
+          areaId: i < 8 ? city.id : ward.id,
+          substanceGroup: "opiate",
+          knownToTreatment: false,
+        }),
+      });
+    }
+    await recordDeath({
+      ctx: admin,
+      input: DeathInput.parse({
+        diedOn: "2021-06-12",
+        areaId: county.id,
+        substanceGroup: "opiate",
+        knownToTreatment: false,
+      }),
+    });
+
+    const commissioner = world.ctxOf("commissioner") as Ctx;
+    const input = RatesInput.parse({ from: "2021-01-01", to: "2021-12-31" });
+    const report = await exactly(ratesReportFor)({ ctx: commissioner, input });
+    const row = (id: string) => report.rows.find((r) => r.area.id === id)!;
+    const rate = (count: number, per: number) => ({
+      rate: round1((count / per) * 100_000),
+      lower: round1((exactPoisson(count).lower / per) * 100_000),
+      upper: round1((exactPoisson(count).upper / per) * 100_000),
+    });
+    expect(row(city.id)).toMatchObject({
+      deaths: 10,
+      population: 150_000,
+      inTreatment: { count: 28, rate: rate(28, 150_000), lowReliability: false },
+      completions: { count: 12, rate: rate(12, 150_000), lowReliability: true },
+    });
+    expect(row(city.id).inTreatment.rate).toEqual({ rate: 18.7, lower: 12.4, upper: 27 });
+    expect(row(county.id)).toMatchObject({
+      deaths: 11,
+      population: 600_000,
+      inTreatment: { count: 34, rate: rate(34, 600_000) },
+      completions: { count: 14, rate: rate(14, 600_000) },
+    });
+    expect(row(ward.id)).toMatchObject({
+      deaths: 2,
+      inTreatment: { count: 3, rate: hiddenFigure },
+      completions: { count: 0, rate: hiddenFigure },
+    });
+    expect(report.areaNotRecorded).toEqual({ inTreatment: 2, completions: 0 });
+
+    // For the commissioner every count is protected, the rates from the protected counts.
+    const shown = await runReport("rates", { ctx: commissioner, input });
+    const cityShown = shown.rows.find((r) => r.area.id === city.id)!;
+    expect(Math.abs(cityShown.inTreatment.count - 28)).toBeLessThanOrEqual(2);
+    const { rate: cityRate } = rate(cityShown.inTreatment.count, 150_000);
+    expect((cityShown.inTreatment.rate as { rate: number }).rate).toBe(cityRate);
+    expect([0, 5]).toContain(shown.rows.find((r) => r.area.id === ward.id)!.inTreatment.count);
+    expect([0, 5]).toContain(shown.areaNotRecorded.inTreatment);
+  });
+
+  it("records where a person in treatment lives only from the configured areas", async () => {
+    const { world, city } = await setUp();
+    const manager = world.ctxOf("treatment_manager") as Ctx;
+    const client = await addPerson(use().db, { clientOf: world.actors.treatment_manager.organisationId });
+    const start = (residenceAreaId: string) =>
+      startEpisode({
+        ctx: manager,
+        input: { personId: client.id, substanceGroup: "opiate", startedOn: "2025-03-01", residenceAreaId },
+      });
+    await expect(start(randomUUID())).rejects.toMatchObject({
+      fields: { residenceAreaId: [expect.stringContaining("no such area")] },
+    });
+    const started = await start(city.id);
+    const [stored] = await use().db.select().from(episodes).where(eq(episodes.id, started.id));
+    expect(stored!.residenceAreaId).toBe(city.id);
   });
 });

@@ -6,9 +6,11 @@ import type { ReportTable } from "./report-tables.ts";
 import { type Figure, hiddenFigure, type ReportHeader } from "./reports.ts";
 import { oneOf, whole } from "./taskforce.ts";
 
+/** An area; one within another (the city within the county) is counted in the other's figures too. */
 export const AreaInput = z.strictObject({
   name: text("name", 120),
   kind: oneOf("kind", areaKinds),
+  withinAreaId: Id.optional(),
 });
 export type AreaInput = z.infer<typeof AreaInput>;
 
@@ -68,10 +70,21 @@ export interface RateWithInterval {
   upper: number;
 }
 
+/** A count of people in treatment or of completions with its rate, as the deaths' rate is given. */
+export interface MeasureRate {
+  count: Figure;
+  rate: RateWithInterval | typeof hiddenFigure | null;
+  /** Fewer than 20 shown: low reliability, as for deaths. */
+  lowReliability: boolean;
+}
+
 /**
  * One area's row: the deaths (a protected count for commissioners), the person-years they are over,
  * and the rates; `*` where the deaths shown are fewer than 10 (ONS publishes no rate then), null where
- * the populations needed are not configured (`missing` says which).
+ * the populations needed are not configured (`missing` says which). People in treatment (per 100,000
+ * residents, the period's mean population) and successful completions (per 100,000 per year) are
+ * counted by the area of residence their episodes record (docs/decisions/0085), areas within the area
+ * included.
  */
 export interface RatesRow {
   area: { id: string; name: string; kind: (typeof areaKinds)[number] };
@@ -82,10 +95,16 @@ export interface RatesRow {
   /** Fewer than 20 deaths shown: ONS marks such a rate "u", low reliability. */
   lowReliability: boolean;
   missing: string | null;
+  /** The mean population over the period (the months of each year weighed); null without one. */
+  population: number | null;
+  inTreatment: MeasureRate;
+  completions: MeasureRate;
 }
 
 export interface RatesReport extends ReportHeader {
   rows: RatesRow[];
+  /** People whose episodes record no area of residence: counted, with no rate (no population). */
+  areaNotRecorded: { inTreatment: Figure; completions: Figure };
 }
 
 /** The CSV files `pathways deaths import` loads, and their columns (header names, lower case). */
@@ -130,12 +149,21 @@ function rateCells(rate: RateWithInterval | typeof hiddenFigure | null): (string
   return [rate.rate, rate.lower, rate.upper].map((value) => value.toFixed(1));
 }
 
-/** The rates table: one row per area, the city and the county side by side (ONS's layout). */
+function measureNote(measure: MeasureRate, what: string): string | null {
+  if (measure.rate === hiddenFigure) return `fewer than 10 ${what}: no rate`;
+  return measure.lowReliability ? `fewer than 20 ${what}: low reliability (u)` : null;
+}
+
+/**
+ * The rates table: one row per area, the city and the county side by side (ONS's layout), with
+ * deaths, people in treatment and completions; a last row for people with no area recorded.
+ */
 export function ratesTables(report: RatesReport): Omit<ReportTable, "note">[] {
+  const { areaNotRecorded } = report;
   return [
     {
       key: "death_rates",
-      title: `Drug-related deaths per 100,000 per year${report.substanceGroup ? ` (${codeLabel(report.substanceGroup)})` : ""}`,
+      title: `Drug-related deaths, people in treatment and successful completions per 100,000${report.substanceGroup ? ` (${codeLabel(report.substanceGroup)})` : ""}`,
       columns: [
         { label: "Area", kind: "text" },
         { label: "Kind", kind: "text" },
@@ -147,23 +175,55 @@ export function ratesTables(report: RatesReport): Omit<ReportTable, "note">[] {
         { label: "Age-standardised rate (2013 ESP)", kind: "text" },
         { label: "Age-standardised, lower 95% limit", kind: "text" },
         { label: "Age-standardised, upper 95% limit", kind: "text" },
+        { label: "People in treatment", kind: "count" },
+        { label: "Population (mean)", kind: "text" },
+        { label: "In treatment per 100,000", kind: "text" },
+        { label: "In treatment, lower 95% limit", kind: "text" },
+        { label: "In treatment, upper 95% limit", kind: "text" },
+        { label: "Successful completions", kind: "count" },
+        { label: "Completions per 100,000 per year", kind: "text" },
+        { label: "Completions, lower 95% limit", kind: "text" },
+        { label: "Completions, upper 95% limit", kind: "text" },
         { label: "Note", kind: "text" },
       ],
-      rows: report.rows.map((row) => [
-        row.area.name,
-        areaKindLabels[row.area.kind],
-        row.deaths,
-        row.personYears,
-        ...rateCells(row.crude),
-        ...rateCells(row.standardised),
+      rows: [
+        ...report.rows.map((row) => [
+          row.area.name,
+          areaKindLabels[row.area.kind],
+          row.deaths,
+          row.personYears,
+          ...rateCells(row.crude),
+          ...rateCells(row.standardised),
+          row.inTreatment.count,
+          row.population,
+          ...rateCells(row.inTreatment.rate),
+          row.completions.count,
+          ...rateCells(row.completions.rate),
+          [
+            row.crude === hiddenFigure ? "fewer than 10 deaths: no rate (as ONS)" : null,
+            row.lowReliability ? "fewer than 20 deaths: low reliability (u)" : null,
+            measureNote(row.inTreatment, "people in treatment"),
+            measureNote(row.completions, "completions"),
+            row.missing,
+          ]
+            .filter(Boolean)
+            .join("; "),
+        ]),
         [
-          row.crude === hiddenFigure ? "fewer than 10 deaths: no rate (as ONS)" : null,
-          row.lowReliability ? "fewer than 20 deaths: low reliability (u)" : null,
-          row.missing,
-        ]
-          .filter(Boolean)
-          .join("; "),
-      ]),
+          "Area not recorded",
+          null,
+          null,
+          null,
+          ...rateCells(null),
+          ...rateCells(null),
+          areaNotRecorded.inTreatment,
+          null,
+          ...rateCells(null),
+          areaNotRecorded.completions,
+          ...rateCells(null),
+          "people whose episodes record no area of residence: no population, no rate",
+        ],
+      ],
       totalRows: [],
     },
   ];

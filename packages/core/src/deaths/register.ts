@@ -28,10 +28,14 @@ import { requireRole, requireRoleOrSystem, verbRoles } from "../rights.ts";
 
 type DeathRow = typeof drugRelatedDeaths.$inferSelect;
 
-/** Admins keep the areas rates are given for (the city, the county, wards). Audited. */
+/**
+ * Admins keep the areas rates are given for (the city, the county, wards), each maybe within another
+ * made before it (so there is never a loop). Audited.
+ */
 export async function createArea({ ctx, input }: VerbArgs<AreaInput>) {
   requireRoleOrSystem(ctx.actor, verbRoles.administer);
   return ctx.db.transaction(async (tx) => {
+    if (input.withinAreaId) await areaNamed(tx, input.withinAreaId, "withinAreaId");
     const [existing] = await tx
       .select({ id: areas.id })
       .from(areas)
@@ -51,6 +55,7 @@ export async function listAreas({ ctx }: VerbArgs<undefined>) {
       id: areas.id,
       name: areas.name,
       kind: areas.kind,
+      withinAreaId: areas.withinAreaId,
       years: sql<
         number[]
       >`coalesce(array_agg(distinct ${areaPopulations.year}) filter (where ${areaPopulations.year} is not null), '{}')`,

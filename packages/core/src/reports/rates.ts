@@ -1,6 +1,6 @@
 import { queryRows, sql } from "@pathways/db";
 import { hiddenFigure, type RatesInput } from "@pathways/validators";
-import type { RatesReport, RatesRow, RateWithInterval } from "@pathways/validators/deaths";
+import type { MeasureRate, RatesReport, RatesRow, RateWithInterval } from "@pathways/validators/deaths";
 import type { VerbArgs } from "../context.ts";
 import {
   crudeRate,
@@ -10,7 +10,9 @@ import {
   standardBands,
   standardisedRate,
 } from "../deaths/rates.ts";
-import { day, monthsOf, type ReportScope, reportHeader } from "./common.ts";
+import { successfulDischargeSql } from "../rules/discharge.ts";
+import { dischargedInPeriodSql, openInPeriodSql } from "../rules/in-treatment.ts";
+import { day, episodeCellPeriod, monthsOf, type ReportScope, reportHeader } from "./common.ts";
 import { type Count, monthProfile, roundTo1 } from "./disclosure.ts";
 
 /** ONS calculates no rate on fewer than 10 deaths (too unreliable); here the count shown decides. */
@@ -23,6 +25,38 @@ interface DeathCountRow {
   month: string;
   age: number | null;
   n: number;
+}
+
+/** A person in treatment in the period, once per area of residence their episodes record. */
+interface ResidenceRow {
+  person_id: string;
+  /** null: no area recorded on the episode. */
+  area_id: string | null;
+  /** Discharged successfully in the period from an episode recording this area. */
+  completed: boolean;
+}
+
+interface AreaRow {
+  id: string;
+  name: string;
+  kind: RatesRow["area"]["kind"];
+  within_area_id: string | null;
+}
+
+/** Each area with the areas it holds, itself included, however deep (the county holds the city and its wards). */
+function areasHeld(areaRows: AreaRow[]): Map<string, Set<string>> {
+  const held = new Map(areaRows.map((area) => [area.id, new Set([area.id])]));
+  for (const area of areaRows) {
+    // Walk up from each area, adding it to every area it lies within; `seen` stops a loop in the data.
+    const seen = new Set([area.id]);
+    let holder = area.within_area_id;
+    while (holder && !seen.has(holder)) {
+      seen.add(holder);
+      held.get(holder)?.add(area.id);
+      holder = areaRows.find((row) => row.id === holder)?.within_area_id ?? null;
+    }
+  }
+  return held;
 }
 
 interface PopulationRow {
@@ -50,10 +84,11 @@ export async function ratesReportFor(
 ): Promise<RatesReport> {
   const substanceGroup = input.substanceGroup ?? null;
   const to = input.to < scope.today ? input.to : scope.today;
-  const areaRows = await queryRows<{ id: string; name: string; kind: RatesRow["area"]["kind"] }>(
+  const areaRows = await queryRows<AreaRow>(
     ctx.db,
-    sql`select id, name, kind::text as kind from areas order by kind, name`,
+    sql`select id::text, name, kind::text as kind, within_area_id::text from areas order by kind, name`,
   );
+  const held = areasHeld(areaRows);
   const deathRows = await queryRows<DeathCountRow>(
     ctx.db,
     sql`select area_id::text, to_char(died_on, 'YYYY-MM') as month, age_at_death as age, count(*)::int as n
@@ -77,8 +112,11 @@ export async function ratesReportFor(
         )})`,
   );
 
+  const treatment = await inTreatmentFor(scope, { ctx, input: { ...input, to } });
+
   const rows = areaRows.map((area): RatesRow => {
-    const deaths = deathRows.filter((row) => row.area_id === area.id);
+    const inArea = held.get(area.id)!;
+    const deaths = deathRows.filter((row) => inArea.has(row.area_id));
     const what = `deaths:${area.id}:${substanceGroup ?? "all"}`;
     const total = scope.disclosure.count(
       deaths.reduce((sum, row) => sum + row.n, 0),
@@ -103,6 +141,10 @@ export async function ratesReportFor(
     const crude = allAges === null ? null : tooFew ? hiddenFigure : rounded(crudeRate(shown, allAges));
     const standardised = standardisedFor(scope, what, deaths, personYears, shown);
     const missingYears = years.filter((year) => population(year, "all") === undefined);
+    // People in treatment are a count of people, not of events in a year: per 100,000 residents, the
+    // period's mean population (a year's population over a one-year period).
+    const meanPopulation = allAges === null ? null : (allAges * 12) / months.length;
+    const measures = treatment.of(inArea);
     return {
       area: { id: area.id, name: area.name, kind: area.kind },
       deaths: scope.disclosure.figure(total),
@@ -112,9 +154,82 @@ export async function ratesReportFor(
       lowReliability: !tooFew && shown < reliableFrom,
       missing:
         missingYears.length > 0 ? `no population for ${missingYears.join(", ")}` : standardised.missing,
+      population: meanPopulation === null ? null : Math.round(meanPopulation),
+      inTreatment: measureRate(scope, measures.inTreatment, meanPopulation),
+      completions: measureRate(scope, measures.completions, allAges),
     };
   });
-  return { ...reportHeader(scope, input, null), rows };
+  const notRecorded = treatment.notRecorded();
+  return {
+    ...reportHeader(scope, input, null),
+    rows,
+    areaNotRecorded: {
+      inTreatment: scope.disclosure.figure(notRecorded.inTreatment),
+      completions: scope.disclosure.figure(notRecorded.completions),
+    },
+  };
+}
+
+/** A protected count's rate per 100,000 of `denominator`, under the deaths' rule for small counts. */
+function measureRate(scope: ReportScope, count: Count, denominator: number | null): MeasureRate {
+  const tooFew = count.shown < smallestCountForRate;
+  return {
+    count: scope.disclosure.figure(count),
+    rate: denominator === null ? null : tooFew ? hiddenFigure : rounded(crudeRate(count.shown, denominator)),
+    lowReliability: !tooFew && count.shown < reliableFrom,
+  };
+}
+
+/**
+ * People in treatment in the period (an episode open on any day of it) and those discharged
+ * successfully in it, by the area of residence their episodes record (docs/decisions/0085): a person
+ * counts once in an area when any of their counted episodes records it or an area within it, and in
+ * "area not recorded" when none of them records an area. Each count is a cell of its own.
+ */
+async function inTreatmentFor(scope: ReportScope, { ctx, input }: VerbArgs<RatesInput>) {
+  const period = { from: input.from, to: input.to, today: scope.today };
+  const substanceGroup = input.substanceGroup ?? null;
+  const residences = await queryRows<ResidenceRow>(
+    ctx.db,
+    sql`select e.person_id::text, e.residence_area_id::text as area_id,
+          bool_or(${successfulDischargeSql("e")} and ${dischargedInPeriodSql("e", period)}) as completed
+        from episodes e
+        where ${openInPeriodSql("e", period)}
+          ${substanceGroup ? sql`and e.substance_group::text = ${substanceGroup}` : sql``}
+        group by 1, 2`,
+  );
+  const cellPeriod = await episodeCellPeriod(ctx, scope, input);
+  const cell = (what: string, where: string, people: Set<string>) =>
+    scope.disclosure.count(people.size, `rates:${what}:${where}:${substanceGroup ?? "all"}|${cellPeriod}`);
+  const peopleWhere = (holds: (areaId: string | null) => boolean, completedOnly: boolean) =>
+    new Set(
+      residences
+        .filter((row) => holds(row.area_id) && (!completedOnly || row.completed))
+        .map((row) => row.person_id),
+    );
+  return {
+    of(inArea: Set<string>) {
+      const where = [...inArea].sort().join("+");
+      const holds = (areaId: string | null) => areaId !== null && inArea.has(areaId);
+      return {
+        inTreatment: cell("in_treatment", where, peopleWhere(holds, false)),
+        completions: cell("completions", where, peopleWhere(holds, true)),
+      };
+    },
+    notRecorded() {
+      const recorded = (completedOnly: boolean) => peopleWhere((areaId) => areaId !== null, completedOnly);
+      const without = (completedOnly: boolean) => {
+        const withArea = recorded(completedOnly);
+        const people = peopleWhere((areaId) => areaId === null, completedOnly);
+        for (const person of withArea) people.delete(person);
+        return people;
+      };
+      return {
+        inTreatment: cell("in_treatment", "not_recorded", without(false)),
+        completions: cell("completions", "not_recorded", without(true)),
+      };
+    },
+  };
 }
 
 /**

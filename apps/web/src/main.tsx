@@ -4,7 +4,19 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
 import { registerOfflineShell } from "./lib/offline-shell.ts";
 import { makeQueryClient, makeTrpcClient, TRPCProvider } from "./lib/trpc.ts";
-import "./styles.css";
+// One stylesheet per area, in cascade order: later files may refine earlier ones (a page's rules
+// after the base, forms and tables; feedback, lists, print and search last), so keep new areas
+// before feedback.css and do not reorder.
+import "./styles/base.css";
+import "./styles/layout.css";
+import "./styles/forms.css";
+import "./styles/tables.css";
+import "./styles/signin.css";
+import "./styles/community.css";
+import "./styles/outreach.css";
+import "./styles/referrals.css";
+import "./styles/episodes.css";
+import "./styles/reports.css";
 import "./styles/feedback.css";
 import "./styles/lists.css";
 import "./styles/print.css";

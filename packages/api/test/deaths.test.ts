@@ -62,4 +62,50 @@ describeDb("deaths API", (use) => {
       code: "FORBIDDEN",
     });
   });
+
+  it("keeps an area within another only when the other exists, and an episode's area of residence likewise", async () => {
+    const db = use().db;
+    const world = await makeWorld(db);
+    const admin = callerAs(db, world.actors.admin);
+    const unknown = "6f1c1f4e-9a55-4c55-8f55-0a5d2c1e4b11";
+    const county = await admin.deaths.createArea({ name: `Shire ${world.tag}`, kind: "county" });
+    const city = await admin.deaths.createArea({
+      name: `Town ${world.tag}`,
+      kind: "city",
+      withinAreaId: county.id,
+    });
+    expect((await admin.deaths.areas()).find((a) => a.id === city.id)).toMatchObject({
+      withinAreaId: county.id,
+    });
+    expect(
+      await refusal(
+        admin.deaths.createArea({ name: `Ward ${world.tag}`, kind: "ward", withinAreaId: unknown }),
+      ),
+    ).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { withinAreaId: [expect.any(String)] } });
+    const manager = callerAs(db, world.actors.treatment_manager);
+    const person = await manager.people.create({
+      firstInitial: "R",
+      surnameInitial: "T",
+      dateOfBirth: "1990-01-01",
+      sex: "female",
+    });
+    expect(
+      await refusal(
+        manager.episodes.start({
+          personId: person.id,
+          substanceGroup: "alcohol",
+          startedOn: "2025-02-01",
+          residenceAreaId: unknown,
+        }),
+      ),
+    ).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { residenceAreaId: [expect.any(String)] } });
+    expect(
+      await manager.episodes.start({
+        personId: person.id,
+        substanceGroup: "alcohol",
+        startedOn: "2025-02-01",
+        residenceAreaId: city.id,
+      }),
+    ).toMatchObject({ personId: person.id });
+  });
 });

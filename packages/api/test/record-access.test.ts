@@ -450,6 +450,8 @@ const shared: Record<string, string> = {
   "deaths.record#areaId": "areas (the city, the county, wards) are the partnership's shared places",
   "deaths.list#areaId": "a filter on shared places",
   "deaths.setPopulation#areaId": "areas are shared places (admins)",
+  "deaths.createArea#withinAreaId": "areas are shared places (admins)",
+  "episodes.start#residenceAreaId": "areas (the city, the county, wards) are the partnership's shared places",
   "deaths.correct#deathId":
     "the register of drug-related deaths is the partnership's, kept by every provider",
   // The person rule itself (personFor), asked before a death is linked; a row here would close the

@@ -4,6 +4,7 @@ import { type FormEvent, Fragment, useState } from "react";
 import { Link } from "wouter";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
 import { FormErrors } from "../components/ErrorSummary.tsx";
+import { SubmitButton } from "../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
 import { roleLabels } from "../lib/session.ts";
 import { describeError, useTRPC } from "../lib/trpc.ts";
@@ -259,9 +260,9 @@ function NewUserForm({ organisations }: { organisations: { id: string; name: str
           />
         </Field>
       </div>
-      <button type="submit" className="button button-primary" disabled={create.isPending}>
-        {create.isPending ? "Adding…" : "Add user"}
-      </button>
+      <SubmitButton pending={create.isPending} pendingLabel="Adding…">
+        Add user
+      </SubmitButton>
     </form>
   );
 }
@@ -310,9 +311,9 @@ function NewOrganisationForm() {
           </select>
         </Field>
       </div>
-      <button type="submit" className="button button-primary" disabled={create.isPending}>
-        {create.isPending ? "Adding…" : "Add organisation"}
-      </button>
+      <SubmitButton pending={create.isPending} pendingLabel="Adding…">
+        Add organisation
+      </SubmitButton>
     </form>
   );
 }

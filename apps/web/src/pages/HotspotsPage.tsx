@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, Fragment, useState } from "react";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
 import { FormErrors } from "../components/ErrorSummary.tsx";
+import { FormActions, SubmitButton } from "../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../components/ui.tsx";
 import type { SignedInUser } from "../lib/session.ts";
 import { describeError, useTRPC } from "../lib/trpc.ts";
@@ -188,9 +189,9 @@ function NewHotspotForm() {
           errors={error?.fields.radiusM}
         />
       </div>
-      <button type="submit" className="button button-primary" disabled={create.isPending}>
-        {create.isPending ? "Adding…" : "Add hotspot"}
-      </button>
+      <SubmitButton pending={create.isPending} pendingLabel="Adding…">
+        Add hotspot
+      </SubmitButton>
     </form>
   );
 }
@@ -272,14 +273,13 @@ function EditHotspotForm({
           errors={error?.fields.radiusM}
         />
       </div>
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save changes"}
-        </button>
-        <button type="button" className="button button-quiet" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={update.isPending}
+        pendingLabel="Saving…"
+        submitLabel="Save changes"
+        onCancel={onDone}
+        cancelKind="quiet"
+      />
     </form>
   );
 }

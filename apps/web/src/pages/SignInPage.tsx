@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
 import { FormErrors } from "../components/ErrorSummary.tsx";
+import { SubmitButton } from "../components/FormActions.tsx";
 import { StatusNotice } from "../components/StatusNotice.tsx";
 import { Field, fieldAria } from "../components/ui.tsx";
 import { endedSession, rememberedUser, rememberSessionEnded } from "../lib/offline-shell.ts";
@@ -130,9 +131,9 @@ export function SignInPage({
             required
           />
         </Field>
-        <button type="submit" className="button button-primary button-block" disabled={signIn.isPending}>
-          {signIn.isPending ? "Signing in…" : "Sign in"}
-        </button>
+        <SubmitButton pending={signIn.isPending} pendingLabel="Signing in…" className="button-block">
+          Sign in
+        </SubmitButton>
         <p className="signin-public">
           Not staff? <Link href="/report">Report a concern</Link> about drugs or needles, without an account.
         </p>

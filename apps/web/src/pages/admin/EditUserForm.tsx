@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmButton } from "../../components/ConfirmButton.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
+import { SubmitButton } from "../../components/FormActions.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
 import { roleLabels } from "../../lib/session.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -116,9 +117,9 @@ export function EditUserForm({
             Save changes
           </ConfirmButton>
         ) : (
-          <button type="submit" className="button button-primary" disabled={update.isPending}>
-            {update.isPending ? "Saving…" : "Save changes"}
-          </button>
+          <SubmitButton pending={update.isPending} pendingLabel="Saving…">
+            Save changes
+          </SubmitButton>
         )}
         <button type="button" className="button button-quiet" onClick={onDone}>
           Cancel

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { Dialog } from "../../components/Dialog.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
+import { FormActions, SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import { formatDateTime, formatDay } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -311,14 +312,12 @@ function ReassignForm({
           ))}
         </select>
       </Field>
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={reassign.isPending}>
-          {reassign.isPending ? "Reassigning…" : "Reassign"}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={reassign.isPending}
+        pendingLabel="Reassigning…"
+        submitLabel="Reassign"
+        onCancel={onDone}
+      />
     </form>
   );
 }
@@ -376,9 +375,9 @@ function KeyworkerAdmin({ keyworkers }: { keyworkers: Keyworkers }) {
             />
           </Field>
         </div>
-        <button type="submit" className="button button-secondary" disabled={create.isPending}>
-          {create.isPending ? "Adding…" : "Add keyworker"}
-        </button>
+        <SubmitButton pending={create.isPending} pendingLabel="Adding…" kind="secondary">
+          Add keyworker
+        </SubmitButton>
       </form>
     </details>
   );

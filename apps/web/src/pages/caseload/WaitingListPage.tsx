@@ -13,6 +13,7 @@ import { useLocation, useSearchParams } from "wouter";
 import { ConfirmButton } from "../../components/ConfirmButton.tsx";
 import { Dialog } from "../../components/Dialog.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import {
   closingStatuses,
@@ -384,14 +385,12 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
           onChange={(e) => setStartedOn(e.target.value)}
         />
       </Field>
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={start.isPending}>
-          {start.isPending ? "Starting…" : "Start episode"}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={start.isPending}
+        pendingLabel="Starting…"
+        submitLabel="Start episode"
+        onCancel={onDone}
+      />
     </form>
   );
 }
@@ -464,14 +463,12 @@ function CloseForm({ referral, onDone }: { referral: Referral; onDone: () => voi
           onChange={(e) => setNote(e.target.value)}
         />
       </Field>
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={move.isPending}>
-          {move.isPending ? "Saving…" : `Close ${referral.reference}`}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={move.isPending}
+        pendingLabel="Saving…"
+        submitLabel={`Close ${referral.reference}`}
+        onCancel={onDone}
+      />
     </form>
   );
 }

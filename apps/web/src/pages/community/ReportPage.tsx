@@ -2,13 +2,28 @@ import type { RouterOutputs } from "@pathways/api";
 import { maxReportDescription, reportCategoryLabels } from "@pathways/validators";
 import { reportCategories } from "@pathways/validators/codes";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import {
+  Component,
+  type FormEvent,
+  lazy,
+  type ReactNode,
+  Suspense,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 import { Link } from "wouter";
 import { FormErrors, fieldMessage } from "../../components/ErrorSummary.tsx";
 import { ErrorNotice, Field, fieldAria, Loading } from "../../components/ui.tsx";
 import { trackingUrl } from "../../lib/community.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
 import { EmergencyNotice } from "./EmergencyNotice.tsx";
+import type { Pin } from "./PinMap.tsx";
+
+// Leaflet and the map load only when a resident chooses the map: the form itself stays small.
+const PinMap = lazy(() => import("./PinMap.tsx").then((module) => ({ default: module.PinMap })));
+
+import { SubmitButton } from "../../components/FormActions.tsx";
 
 type Category = (typeof reportCategories)[number];
 type PlaceMode = "list" | "typed" | "here";
@@ -26,7 +41,8 @@ const categoryHints: Record<Category, string> = {
 type Located =
   | { state: "idle" }
   | { state: "locating" }
-  | { state: "located"; lat: number; lng: number; accuracy: number }
+  /** From the device (with its accuracy in metres) or a pin placed on the map (accuracy null). */
+  | { state: "located"; lat: number; lng: number; accuracy: number | null }
   | { state: "failed"; message: string };
 
 /**
@@ -222,7 +238,10 @@ export function ReportPage() {
               you about it. It is never shown on the tracking page and never shared with the people you
               report.
             </li>
-            <li>If you share your location, only that point is sent, once, when you press Send.</li>
+            <li>
+              If you share your location or put a pin on the map, only that point is sent, once, when you
+              press Send. The map's background pictures come from the map server credited on the map.
+            </li>
             <li>
               The taskforce may pass what you saw to the police or safeguarding teams when someone may be at
               risk.
@@ -233,9 +252,9 @@ export function ReportPage() {
           </ul>
         </section>
 
-        <button type="submit" className="button button-primary button-block" disabled={submit.isPending}>
-          {submit.isPending ? "Sending…" : "Send report"}
-        </button>
+        <SubmitButton pending={submit.isPending} pendingLabel="Sending…" className="button-block">
+          Send report
+        </SubmitButton>
       </form>
     </section>
   );
@@ -270,7 +289,7 @@ function emptyForm(): FormState {
 const placeModes: { mode: PlaceMode; label: string }[] = [
   { mode: "list", label: "Pick a place" },
   { mode: "typed", label: "Type where" },
-  { mode: "here", label: "Use my location" },
+  { mode: "here", label: "My location or a map" },
 ];
 
 function WhereFields({
@@ -284,7 +303,9 @@ function WhereFields({
 }) {
   const trpc = useTRPC();
   const places = useQuery(trpc.community.places.queryOptions());
+  const tiles = useQuery({ ...trpc.map.tiles.queryOptions(), enabled: form.mode === "here" });
   const errorList = errors.length ? errors : undefined;
+  const pin = form.located.state === "located" ? form.located : null;
 
   const locate = () => {
     if (!("geolocation" in navigator)) {
@@ -369,14 +390,39 @@ function WhereFields({
             onClick={locate}
             disabled={form.located.state === "locating"}
           >
-            {form.located.state === "located" ? "Update my location" : "Share my location"}
+            {form.located.state === "located" && form.located.accuracy !== null
+              ? "Update my location"
+              : "Share my location"}
           </button>
           <p className="hint" role="status" aria-live="polite">
             {form.located.state === "locating" && "Finding your location…"}
             {form.located.state === "located" &&
-              `Location found (accurate to about ${form.located.accuracy} m). It will be sent with your report.`}
+              (form.located.accuracy !== null
+                ? `Location found (accurate to about ${form.located.accuracy} m). The pin on the map is there; drag it if it is not quite right. It will be sent with your report.`
+                : `Pin at ${form.located.lat.toFixed(5)}, ${form.located.lng.toFixed(5)}. It will be sent with your report.`)}
             {form.located.state === "failed" && form.located.message}
           </p>
+          <p className="hint">
+            Or put a pin on the map (optional). No map? Pick a place or type where instead: either is enough.
+          </p>
+          <MapBoundary>
+            <Suspense fallback={<Loading label="Loading the map…" />}>
+              {tiles.isPending ? (
+                <Loading label="Loading the map…" />
+              ) : (
+                <PinMap
+                  tiles={tiles.data ?? null}
+                  places={places.data ?? []}
+                  pin={pin}
+                  onPin={(placed: Pin | null) =>
+                    update({
+                      located: placed ? { state: "located", ...placed, accuracy: null } : { state: "idle" },
+                    })
+                  }
+                />
+              )}
+            </Suspense>
+          </MapBoundary>
         </div>
       )}
 
@@ -402,6 +448,24 @@ function WhereFields({
       )}
     </fieldset>
   );
+}
+
+/**
+ * The map is optional: if its code cannot be fetched (a lost signal), the form says so and carries on
+ * with the location button and the typed place.
+ */
+class MapBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? (
+      <p className="hint">The map could not be loaded. Share your location or type where instead.</p>
+    ) : (
+      this.props.children
+    );
+  }
 }
 
 function Confirmation({ submitted, onAnother }: { submitted: Submitted; onAnother: () => void }) {

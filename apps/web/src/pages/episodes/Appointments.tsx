@@ -2,6 +2,7 @@ import { appointmentOutcomes, codeLabel } from "@pathways/validators";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
+import { SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, Field, fieldAria } from "../../components/ui.tsx";
 import { formatDateTime, toDateTimeLocal } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -94,9 +95,9 @@ function ScheduleForm({ episodeId }: { episodeId: string }) {
           />
         </Field>
       </div>
-      <button type="submit" className="button button-primary" disabled={schedule.isPending}>
-        {schedule.isPending ? "Booking…" : "Book appointment"}
-      </button>
+      <SubmitButton pending={schedule.isPending} pendingLabel="Booking…">
+        Book appointment
+      </SubmitButton>
     </form>
   );
 }

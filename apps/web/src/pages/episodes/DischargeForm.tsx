@@ -3,6 +3,7 @@ import { serviceToday } from "@pathways/validators/calendar";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { FormErrors, fieldMessage } from "../../components/ErrorSummary.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
 import { type Episode, useRefresh } from "./episode.ts";
@@ -96,14 +97,12 @@ export function DischargeForm({ episode, onDone }: { episode: Episode; onDone: (
           ))}
         </fieldset>
       )}
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={discharge.isPending}>
-          {discharge.isPending ? "Discharging…" : "Discharge"}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={discharge.isPending}
+        pendingLabel="Discharging…"
+        submitLabel="Discharge"
+        onCancel={onDone}
+      />
     </form>
   );
 }

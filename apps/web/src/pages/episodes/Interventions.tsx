@@ -3,6 +3,7 @@ import { serviceToday } from "@pathways/validators/calendar";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
+import { SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria } from "../../components/ui.tsx";
 import { formatDay } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -95,9 +96,9 @@ export function Interventions({ episode }: { episode: Episode }) {
               />
             </Field>
           </div>
-          <button type="submit" className="button button-secondary" disabled={add.isPending}>
-            {add.isPending ? "Adding…" : "Add intervention"}
-          </button>
+          <SubmitButton pending={add.isPending} pendingLabel="Adding…" kind="secondary">
+            Add intervention
+          </SubmitButton>
         </form>
       )}
     </section>

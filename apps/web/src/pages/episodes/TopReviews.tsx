@@ -3,6 +3,7 @@ import { serviceToday } from "@pathways/validators/calendar";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ErrorSummary, FormErrors } from "../../components/ErrorSummary.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
 import { EmptyState, Field, fieldAria } from "../../components/ui.tsx";
 import { emptyTopForm, formatDay, nextTopStage, parseTopForm, type TopForm } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -210,14 +211,12 @@ function TopReviewForm({ episode, onDone }: { episode: Episode; onDone: () => vo
         />
         Acute housing problem
       </label>
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={record.isPending}>
-          {record.isPending ? "Saving…" : "Save TOP"}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={record.isPending}
+        pendingLabel="Saving…"
+        submitLabel="Save TOP"
+        onCancel={onDone}
+      />
     </form>
   );
 }

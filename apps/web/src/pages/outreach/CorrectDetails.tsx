@@ -3,6 +3,7 @@ import { type Sex, sexes } from "@pathways/validators/codes";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { FormErrors, fieldMessages } from "../../components/ErrorSummary.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
 import { formatWhen, sexLabels } from "../../lib/outreach.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -233,14 +234,13 @@ export function CorrectDetails({ person, mayCorrect }: { person: Person; mayCorr
               onChange={(event) => setReason(event.target.value)}
             />
           </Field>
-          <div className="actions">
-            <button type="submit" className="button button-primary" disabled={correct.isPending}>
-              {correct.isPending ? "Saving…" : "Save the correction"}
-            </button>
-            <button type="button" className="button button-quiet" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-          </div>
+          <FormActions
+            pending={correct.isPending}
+            pendingLabel="Saving…"
+            submitLabel="Save the correction"
+            onCancel={() => setOpen(false)}
+            cancelKind="quiet"
+          />
         </form>
       )}
     </section>

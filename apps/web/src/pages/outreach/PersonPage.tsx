@@ -5,6 +5,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
+import { SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import { concernLabels, formatDay, formatWhen, referralHref, sexLabels } from "../../lib/outreach.ts";
 import type { SignedInUser } from "../../lib/session.ts";
@@ -180,9 +181,9 @@ function FlagCard({
               />
             </Field>
             <div className="action-links">
-              <button type="submit" className="button button-primary" disabled={resolve.isPending}>
-                {resolve.isPending ? "Resolving…" : "Resolve flag"}
-              </button>
+              <SubmitButton pending={resolve.isPending} pendingLabel="Resolving…">
+                Resolve flag
+              </SubmitButton>
               <button type="button" className="button button-quiet" onClick={() => setOpen(false)}>
                 Cancel
               </button>
@@ -349,9 +350,9 @@ function Consents({ data, mayRecord }: { data: PersonPageData; mayRecord: boolea
               />
             </Field>
             <div className="action-links">
-              <button type="submit" className="button button-primary" disabled={record.isPending}>
-                {record.isPending ? "Saving…" : "Record consent"}
-              </button>
+              <SubmitButton pending={record.isPending} pendingLabel="Saving…">
+                Record consent
+              </SubmitButton>
               <button type="button" className="button button-quiet" onClick={() => setOpen(false)}>
                 Cancel
               </button>

@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Dialog } from "../../components/Dialog.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import { formatDateTime, formatDay, statusLabels, statusTone } from "../../lib/treatment.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -231,14 +232,13 @@ function CancelForm({ referral, onDone }: { referral: Referral; onDone: () => vo
           onChange={(e) => setNote(e.target.value)}
         />
       </Field>
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={cancel.isPending}>
-          {cancel.isPending ? "Cancelling…" : "Cancel the referral"}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          Keep it
-        </button>
-      </div>
+      <FormActions
+        pending={cancel.isPending}
+        pendingLabel="Cancelling…"
+        submitLabel="Cancel the referral"
+        onCancel={onDone}
+        cancelLabel="Keep it"
+      />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import type { RouterOutputs } from "@pathways/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { FormErrors, fieldMessages } from "../../components/ErrorSummary.tsx";
+import { SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading } from "../../components/ui.tsx";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
 
@@ -213,9 +214,9 @@ function NewOperationForm() {
           />
         </Field>
       </div>
-      <button type="submit" className="button button-secondary" disabled={create.isPending}>
-        {create.isPending ? "Adding…" : "Add operation"}
-      </button>
+      <SubmitButton pending={create.isPending} pendingLabel="Adding…" kind="secondary">
+        Add operation
+      </SubmitButton>
     </form>
   );
 }
@@ -290,9 +291,9 @@ function NewDayOfActionForm({ operations }: { operations: Operations }) {
           </select>
         </Field>
       </div>
-      <button type="submit" className="button button-secondary" disabled={create.isPending}>
-        {create.isPending ? "Adding…" : "Add day of action"}
-      </button>
+      <SubmitButton pending={create.isPending} pendingLabel="Adding…" kind="secondary">
+        Add day of action
+      </SubmitButton>
     </form>
   );
 }

@@ -17,6 +17,7 @@ import {
   sql,
   taskforceActivity,
   taskforceOperations,
+  topReviews,
 } from "@pathways/db";
 import {
   addDays,
@@ -200,8 +201,36 @@ async function seedOpiateClients(world: DemoWorld, random: Random, year: ReturnT
       createdAt: day(startedOn),
     });
   }
+  // Their keyworkers keep TOP up to date: a start TOP, and a review in the last six months for those
+  // still in treatment, so the caseloads' overdue lists hold the demo's own cases, not the whole team.
+  const reviews: (typeof topReviews.$inferInsert)[] = [];
+  const today = localDay(world.today);
+  for (const episode of episodeRows) {
+    const top = (stage: "start" | "review", completedOn: string, progress: number) =>
+      reviews.push({
+        id: random.uuid(),
+        episodeId: episode.id!,
+        stage,
+        completedOn,
+        substanceDays: { heroin: Math.max(0, 24 - progress * 10) },
+        injectingDays: Math.max(0, 20 - progress * 9),
+        sharedEquipment: false,
+        crimeDays: Math.max(0, 6 - progress * 3),
+        psychologicalHealth: 8 + progress * 4,
+        physicalHealth: 9 + progress * 4,
+        qualityOfLife: 7 + progress * 5,
+        paidWorkDays: 0,
+        acuteHousingProblem: progress === 0,
+      });
+    const startTop = addDays(episode.startedOn, 3);
+    if (startTop > today) continue;
+    top("start", startTop, 0);
+    const review = addDays(today, -random.between(1, 170));
+    if (episode.dischargedOn === null && review > startTop) top("review", review, random.between(1, 2));
+  }
   await copyInto(tx, people, personRows);
   await copyInto(tx, episodes, episodeRows);
+  await copyInto(tx, topReviews, reviews);
 }
 
 /**

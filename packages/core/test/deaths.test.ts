@@ -229,6 +229,44 @@ describeDb("the register of drug-related deaths", (use) => {
     expect([closed!.dischargedOn, closed!.dischargeReason]).toEqual(["2025-07-09", "incomplete_client_died"]);
   });
 
+  it("linking a person by a correction closes their open episode on the day of death, and lists who", async () => {
+    const { world, city } = await setUp();
+    const manager = world.ctxOf("treatment_manager") as Ctx;
+    const provider = world.actors.treatment_manager.organisationId;
+    const client = await addPerson(use().db, { clientOf: provider });
+    const [episode] = await use()
+      .db.insert(episodes)
+      .values({
+        personId: client.id,
+        providerOrganisationId: provider,
+        substanceGroup: "alcohol",
+        startedOn: "2025-01-10",
+      })
+      .returning();
+    const death = await recordDeath({
+      ctx: manager,
+      input: DeathInput.parse({
+        diedOn: "2025-08-02",
+        areaId: city.id,
+        substanceGroup: "alcohol",
+        knownToTreatment: true,
+      }),
+    });
+    await correctDeath({
+      ctx: manager,
+      input: { deathId: death.id, changes: { personId: client.id }, reason: "Identified by the coroner" },
+    });
+    const [closed] = await use().db.select().from(episodes).where(eq(episodes.id, episode!.id));
+    expect([closed!.dischargedOn, closed!.dischargeReason]).toEqual(["2025-08-02", "incomplete_client_died"]);
+    const [listed] = (await listDeaths({ ctx: manager, input: { limit: 50 } })).filter(
+      (d) => d.id === death.id,
+    );
+    expect(listed).toMatchObject({ personId: client.id, personAttributor: client.attributor });
+    expect(listed!.corrections).toEqual([
+      expect.objectContaining({ field: "personId", oldValue: null, newValue: client.id }),
+    ]);
+  });
+
   it("imports populations and deaths all or nothing, naming each bad line and column", async () => {
     const { world, admin } = await setUp();
     const county = `Oxfordshire ${world.tag}`;

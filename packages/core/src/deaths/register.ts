@@ -9,6 +9,7 @@ import {
   episodes,
   eq,
   isNull,
+  people,
   sql,
   treatmentInterventions,
 } from "@pathways/db";
@@ -251,6 +252,11 @@ export async function correctDeath({ ctx, input }: VerbArgs<DeathCorrectionInput
       entityId: death.id,
       personId: row!.personId ?? death.personId,
     });
+    // Linking someone new ends their treatment as recording the death linked would have; unlinking
+    // does not reopen what a death closed (docs/decisions/0081, "Not done").
+    if (changed.includes("personId") && row!.personId) {
+      await closeEpisodesOnDeath(tx, ctx, row!.personId, row!.diedOn);
+    }
     const area = await areaNamed(tx, row!.areaId, "areaId");
     return deathView(row!, area.name);
   });
@@ -264,9 +270,12 @@ export async function listDeaths({ ctx, input }: VerbArgs<DeathListInput>) {
   const actor = requireRole(ctx.actor, verbRoles.recordDeaths);
   return ctx.db.transaction(async (tx) => {
     const rows = await tx
-      .select({ death: drugRelatedDeaths, areaName: areas.name })
+      // The linked person's attributor: the recorder could see them to link them, and the register is
+      // read only by the recording organisation (whose people rule is the same) and admins.
+      .select({ death: drugRelatedDeaths, areaName: areas.name, personAttributor: people.attributor })
       .from(drugRelatedDeaths)
       .innerJoin(areas, eq(areas.id, drugRelatedDeaths.areaId))
+      .leftJoin(people, eq(people.id, drugRelatedDeaths.personId))
       .where(
         and(
           actor.role === "admin" ? undefined : eq(drugRelatedDeaths.organisationId, actor.organisationId),
@@ -288,8 +297,9 @@ export async function listDeaths({ ctx, input }: VerbArgs<DeathListInput>) {
           .orderBy(drugRelatedDeathCorrections.correctedAt)
       : [];
     await audit(tx, ctx, { action: "list", entity: "drug_related_death", entityId: input.areaId ?? "all" });
-    return rows.map(({ death, areaName }) => ({
+    return rows.map(({ death, areaName, personAttributor }) => ({
       ...deathView(death, areaName),
+      personAttributor,
       corrections: corrections
         .filter((c) => c.deathId === death.id)
         .map(({ field, oldValue, newValue, reason, correctedAt }) => ({

@@ -11,6 +11,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useState } from "react";
 import { useLocation, useSearchParams } from "wouter";
 import { ConfirmButton } from "../../components/ConfirmButton.tsx";
+import { DateField } from "../../components/DateField.tsx";
 import { Dialog } from "../../components/Dialog.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
@@ -377,14 +378,13 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
           ))}
         </select>
       </Field>
-      <Field id="start-date" label="Start date" errors={error?.fields.startedOn}>
-        <input
-          {...fieldAria("start-date", error?.fields.startedOn)}
-          type="date"
-          value={startedOn}
-          onChange={(e) => setStartedOn(e.target.value)}
-        />
-      </Field>
+      <DateField
+        id="start-date"
+        label="Start date"
+        errors={error?.fields.startedOn}
+        value={startedOn}
+        onChange={setStartedOn}
+      />
       <FormActions
         pending={start.isPending}
         pendingLabel="Starting…"

@@ -2,6 +2,7 @@ import { codeLabel, dischargeReasons } from "@pathways/validators";
 import { serviceToday } from "@pathways/validators/calendar";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { DateField } from "../../components/DateField.tsx";
 import { FormErrors, fieldMessage } from "../../components/ErrorSummary.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
@@ -43,15 +44,14 @@ export function DischargeForm({ episode, onDone }: { episode: Episode; onDone: (
         error={error}
         targets={{ dischargedOn: "discharge-date", reason: "discharge-reason", ostAtExit: "discharge-ost" }}
       />
-      <Field id="discharge-date" label="Discharge date" errors={error?.fields.dischargedOn}>
-        <input
-          {...fieldAria("discharge-date", error?.fields.dischargedOn)}
-          type="date"
-          min={episode.startedOn}
-          value={dischargedOn}
-          onChange={(e) => setDischargedOn(e.target.value)}
-        />
-      </Field>
+      <DateField
+        id="discharge-date"
+        label="Discharge date"
+        errors={error?.fields.dischargedOn}
+        min={episode.startedOn}
+        value={dischargedOn}
+        onChange={setDischargedOn}
+      />
       <Field
         id="discharge-reason"
         label="Reason"

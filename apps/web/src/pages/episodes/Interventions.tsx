@@ -2,6 +2,7 @@ import { codeLabel, treatmentInterventionTypes, treatmentSettings } from "@pathw
 import { serviceToday } from "@pathways/validators/calendar";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { DateField } from "../../components/DateField.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria } from "../../components/ui.tsx";
@@ -87,14 +88,13 @@ export function Interventions({ episode }: { episode: Episode }) {
                 ))}
               </select>
             </Field>
-            <Field id="intervention-start" label="Start date" errors={error?.fields.startedOn}>
-              <input
-                {...fieldAria("intervention-start", error?.fields.startedOn)}
-                type="date"
-                value={startedOn}
-                onChange={(e) => setStartedOn(e.target.value)}
-              />
-            </Field>
+            <DateField
+              id="intervention-start"
+              label="Start date"
+              errors={error?.fields.startedOn}
+              value={startedOn}
+              onChange={setStartedOn}
+            />
           </div>
           <SubmitButton pending={add.isPending} pendingLabel="Adding…" kind="secondary">
             Add intervention

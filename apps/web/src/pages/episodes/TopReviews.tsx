@@ -2,6 +2,7 @@ import { codeLabel, substances, topStages } from "@pathways/validators";
 import { serviceToday } from "@pathways/validators/calendar";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { DateField } from "../../components/DateField.tsx";
 import { ErrorSummary, FormErrors } from "../../components/ErrorSummary.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
 import { EmptyState, Field, fieldAria } from "../../components/ui.tsx";
@@ -146,14 +147,13 @@ function TopReviewForm({ episode, onDone }: { episode: Episode; onDone: () => vo
             ))}
           </select>
         </Field>
-        <Field id="top-completed" label="Completed on" errors={fields.completedOn}>
-          <input
-            {...fieldAria("top-completed", fields.completedOn)}
-            type="date"
-            value={form.completedOn}
-            onChange={(e) => set("completedOn", e.target.value)}
-          />
-        </Field>
+        <DateField
+          id="top-completed"
+          label="Completed on"
+          errors={fields.completedOn}
+          value={form.completedOn}
+          onChange={(value) => set("completedOn", value)}
+        />
       </div>
       <fieldset className="top-fields">
         <legend>Days used in the past 28 (leave blank if not used)</legend>

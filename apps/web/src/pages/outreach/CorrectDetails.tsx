@@ -2,6 +2,7 @@ import type { RouterOutputs } from "@pathways/api";
 import { type Sex, sexes } from "@pathways/validators/codes";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { DateField } from "../../components/DateField.tsx";
 import { FormErrors, fieldMessages } from "../../components/ErrorSummary.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
@@ -165,15 +166,14 @@ export function CorrectDetails({ person, mayCorrect }: { person: Person; mayCorr
               />
             </Field>
           </div>
-          <Field id="correct-dob" label="Date of birth" errors={fieldMessages(fields, "changes.dateOfBirth")}>
-            <input
-              {...fieldAria("correct-dob", fields["changes.dateOfBirth"])}
-              type="date"
-              min="1900-01-01"
-              value={draft.dateOfBirth}
-              onChange={(event) => set({ dateOfBirth: event.target.value })}
-            />
-          </Field>
+          <DateField
+            id="correct-dob"
+            label="Date of birth"
+            errors={fieldMessages(fields, "changes.dateOfBirth")}
+            min="1900-01-01"
+            value={draft.dateOfBirth}
+            onChange={(value) => set({ dateOfBirth: value })}
+          />
           <Field id="correct-sex" label="Sex" errors={fieldMessages(fields, "changes.sex")}>
             <select
               {...fieldAria("correct-sex", fields["changes.sex"])}

@@ -4,6 +4,7 @@ import { codeLabel, consentKinds, consentStatuses } from "@pathways/validators/c
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
+import { DateField } from "../../components/DateField.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
@@ -340,15 +341,14 @@ function Consents({ data, mayRecord }: { data: PersonPageData; mayRecord: boolea
                 ))}
               </select>
             </Field>
-            <Field id="consent-date" label="Date" errors={error?.fields.recordedOn}>
-              <input
-                {...fieldAria("consent-date", error?.fields.recordedOn)}
-                type="date"
-                max={today}
-                value={recordedOn}
-                onChange={(event) => setRecordedOn(event.target.value)}
-              />
-            </Field>
+            <DateField
+              id="consent-date"
+              label="Date"
+              errors={error?.fields.recordedOn}
+              max={today}
+              value={recordedOn}
+              onChange={setRecordedOn}
+            />
             <div className="action-links">
               <SubmitButton pending={record.isPending} pendingLabel="Saving…">
                 Record consent

@@ -3,6 +3,7 @@ import { AttributorInput, attributorOf } from "@pathways/validators";
 import { type Sex, sexes } from "@pathways/validators/codes";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { DateField } from "../../components/DateField.tsx";
 import { fieldMessage } from "../../components/ErrorSummary.tsx";
 import { Field, fieldAria } from "../../components/ui.tsx";
 import { keepDays, type OfflinePerson, searchOfflinePeople } from "../../lib/offline-people.ts";
@@ -252,16 +253,15 @@ function NewPersonFields({
           />
         </Field>
       </div>
-      <Field id="new-person-dob" label="Date of birth" errors={error("dateOfBirth")}>
-        <input
-          {...fieldAria("new-person-dob", error("dateOfBirth"))}
-          type="date"
-          max={today}
-          min="1900-01-01"
-          value={draft.dateOfBirth}
-          onChange={(event) => set({ dateOfBirth: event.target.value })}
-        />
-      </Field>
+      <DateField
+        id="new-person-dob"
+        label="Date of birth"
+        errors={error("dateOfBirth")}
+        max={today}
+        min="1900-01-01"
+        value={draft.dateOfBirth}
+        onChange={(value) => set({ dateOfBirth: value })}
+      />
       <ChoiceGroup
         legend="Sex"
         columns={4}

@@ -1,6 +1,7 @@
 import type { RouterOutputs } from "@pathways/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { DateField } from "../../components/DateField.tsx";
 import { FormErrors, fieldMessages } from "../../components/ErrorSummary.tsx";
 import { SubmitButton } from "../../components/FormActions.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading } from "../../components/ui.tsx";
@@ -193,26 +194,20 @@ function NewOperationForm() {
         />
       </Field>
       <div className="form-row">
-        <Field id="operation-start" label="Started on" errors={fieldMessages(error?.fields, "startedOn")}>
-          <input
-            {...fieldAria("operation-start", error?.fields.startedOn)}
-            type="date"
-            value={startedOn}
-            onChange={(e) => setStartedOn(e.target.value)}
-          />
-        </Field>
-        <Field
+        <DateField
+          id="operation-start"
+          label="Started on"
+          errors={fieldMessages(error?.fields, "startedOn")}
+          value={startedOn}
+          onChange={setStartedOn}
+        />
+        <DateField
           id="operation-end"
           label="Ended on (optional)"
           errors={fieldMessages(error?.fields, "endedOn")}
-        >
-          <input
-            {...fieldAria("operation-end", error?.fields.endedOn)}
-            type="date"
-            value={endedOn}
-            onChange={(e) => setEndedOn(e.target.value)}
-          />
-        </Field>
+          value={endedOn}
+          onChange={setEndedOn}
+        />
       </div>
       <SubmitButton pending={create.isPending} pendingLabel="Adding…" kind="secondary">
         Add operation
@@ -264,14 +259,13 @@ function NewDayOfActionForm({ operations }: { operations: Operations }) {
         />
       </Field>
       <div className="form-row">
-        <Field id="day-date" label="Date" errors={fieldMessages(error?.fields, "date")}>
-          <input
-            {...fieldAria("day-date", error?.fields.date)}
-            type="date"
-            value={date}
-            onChange={(e) => setDate(e.target.value)}
-          />
-        </Field>
+        <DateField
+          id="day-date"
+          label="Date"
+          errors={fieldMessages(error?.fields, "date")}
+          value={date}
+          onChange={setDate}
+        />
         <Field
           id="day-operation"
           label="Operation (optional)"

@@ -4,6 +4,7 @@ import {
   desktop,
   expectAccessible,
   newPage,
+  noSideways,
   phone,
   screenshot,
   signIn,
@@ -122,6 +123,74 @@ describe("journey: a resident reports a concern and follows it", () => {
     expect(text).not.toContain("Sam Okafor");
     expect(text).not.toContain("resident@example.org");
     await context.close();
+  });
+
+  it("takes a pin dropped and dragged on the map on a phone, with no tiles, and shows it to triage only", async () => {
+    const { page, context } = await newPage(app, phone);
+    const mapCode: string[] = [];
+    page.on("request", (request) => {
+      if (/PinMap|leaflet|map-/i.test(request.url())) mapCode.push(request.url());
+    });
+    await page.goto("/report");
+    await page.getByRole("heading", { name: "Report a concern" }).waitFor();
+    await page.getByRole("radio", { name: /Drug dealing/ }).check();
+    // The map's code loads only when the resident asks for it.
+    expect(mapCode).toEqual([]);
+    await page.getByRole("radio", { name: "My location or a map" }).check();
+    const map = page.getByRole("region", { name: /Map: tap where it was to drop a pin/ });
+    await map.waitFor();
+    expect(mapCode.length).toBeGreaterThan(0);
+    // No tiles reach the journeys: the named places are drawn so the resident can find the spot.
+    await map.locator(".pin-place-label").filter({ hasText: "South Park" }).waitFor();
+    const status = page.getByRole("status").filter({ hasText: /Pin at/ });
+    const pinned = async () => {
+      const [, lat, lng] = /Pin at (-?\d+\.\d{5}), (-?\d+\.\d{5})/.exec(await status.innerText())!;
+      return [lat!, lng!] as const;
+    };
+
+    const box = (await map.boundingBox())!;
+    await map.click({ position: { x: box.width * 0.3, y: box.height * 0.7 } });
+    await status.waitFor();
+    const dropped = await pinned();
+    // Dragged a little up and to the right, as a thumb corrects it.
+    const pin = (await map.locator(".pin-marker").boundingBox())!;
+    await page.mouse.move(pin.x + pin.width / 2, pin.y + pin.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(pin.x + pin.width / 2 + 30, pin.y + pin.height / 2 - 20, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(pinned).not.toEqual(dropped);
+    const [lat, lng] = await pinned();
+    expect(Number(lat)).toBeLessThan(90);
+    expect(Number(lng)).toBeGreaterThan(-180);
+    expect(Number(lat)).toBeGreaterThan(Number(dropped[0]));
+    expect(Number(lng)).toBeGreaterThan(Number(dropped[1]));
+    await noSideways(page, "the report form with its map");
+    await expectAccessible(page, "the report form with its map");
+    await screenshot(page, "community-06-pin-phone");
+
+    await page
+      .getByLabel("What did you see?")
+      .fill("Handing over small packages by the back gate, most evenings.");
+    await page.getByRole("button", { name: "Send report" }).click();
+    await page.getByRole("heading", { name: "Thank you: your report is in" }).waitFor();
+    const pinReference = await page.locator(".cr-reference").innerText();
+    // The reporter's own page says a location was shared, and never gives it back.
+    await page.getByRole("link", { name: "Open the tracking page" }).click();
+    await page.getByRole("heading", { name: `Report ${pinReference}` }).waitFor();
+    const tracked = await page.locator("main").innerText();
+    expect(tracked).not.toContain(lat);
+    expect(tracked).not.toContain(lng);
+    await context.close();
+
+    const staff = await newPage(app, desktop);
+    await signIn(staff.page, "outreach_worker");
+    await staff.page.goto("/triage");
+    await staff.page.getByLabel("Category").selectOption({ label: "Drug dealing" });
+    await staff.page.getByLabel("Age").selectOption({ label: "Sent today" });
+    await staff.page.getByRole("link", { name: new RegExp(pinReference) }).click();
+    await staff.page.getByRole("heading", { name: `Report ${pinReference}` }).waitFor();
+    await staff.page.getByRole("link", { name: `${lat}, ${lng} (map)` }).waitFor();
+    await staff.context.close();
   });
 
   it("gives a wrong link a clear page, not an error", async () => {

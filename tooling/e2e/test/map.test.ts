@@ -22,6 +22,28 @@ beforeAll(async () => {
 }, 400_000);
 afterAll(() => app?.stop());
 
+/** Pairs of labels whose boxes overlap: none, if each area's counts can be read. */
+async function overlappingLabels(map: import("playwright-core").Locator): Promise<string[]> {
+  const labels = map.locator(".map-area-label");
+  const boxes = [];
+  for (let i = 0; i < (await labels.count()); i++) {
+    const label = labels.nth(i);
+    boxes.push({ name: (await label.innerText()).split("\n")[0]!, box: (await label.boundingBox())! });
+  }
+  const overlaps: string[] = [];
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      const apart =
+        a.box.x + a.box.width <= b.box.x ||
+        b.box.x + b.box.width <= a.box.x ||
+        a.box.y + a.box.height <= b.box.y ||
+        b.box.y + b.box.height <= a.box.y;
+      if (!apart) overlaps.push(`${a.name} / ${b.name}`);
+    }
+  }
+  return overlaps;
+}
+
 /** Requests the page made anywhere but Pathways itself (a CDN, a tile server). */
 function requestsElsewhere(page: import("playwright-core").Page, own: string): string[] {
   const elsewhere: string[] = [];
@@ -72,6 +94,28 @@ describe("the map", { timeout: 240_000 }, () => {
     await page.getByRole("checkbox", { name: "Contacts" }).check();
     await map.locator(".map-cluster-contacts").first().waitFor();
 
+    // Heat instead of clusters, chosen by keyboard: one heat canvas with colour on it, no clusters.
+    await page.getByRole("radio", { name: /Clusters/ }).focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByRole("radio", { name: /Heat/ }).isChecked()).toBe(true);
+    const heat = map.locator("canvas.leaflet-heatmap-layer");
+    await heat.waitFor();
+    await expect.poll(() => map.locator(".map-cluster").count()).toBe(0);
+    const painted = () =>
+      heat.evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+        let coloured = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) coloured++;
+        return coloured;
+      });
+    await expect.poll(painted).toBeGreaterThan(100);
+    // The table of figures stays.
+    await southPark.waitFor();
+    await screenshot(page, "map-03-heat-phone");
+    await page.getByRole("radio", { name: /Clusters/ }).check();
+    await map.locator(".map-cluster").first().waitFor();
+    expect(await heat.count()).toBe(0);
+
     // The map takes the keyboard: it is focusable and + zooms in.
     await map.focus();
     await page.keyboard.press("+");
@@ -92,6 +136,15 @@ describe("the map", { timeout: 240_000 }, () => {
     expect(await map.locator("path.leaflet-interactive").count()).toBeGreaterThanOrEqual(3);
     expect(await map.locator(".map-cluster, .leaflet-marker-icon").count()).toBe(0);
     await map.locator(".map-area-label").first().waitFor();
+    expect(await map.locator(".map-area-label").count()).toBeGreaterThanOrEqual(3);
+    // A commissioner has no points, so no choice of how to draw them.
+    expect(await page.getByRole("radio", { name: /Heat/ }).count()).toBe(0);
+    // Each area's counts can be read: no label covers another, on a phone or a wide screen.
+    for (const width of [390, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect.poll(() => overlappingLabels(map), { message: `labels at ${width} px` }).toEqual([]);
+    }
+    await page.setViewportSize(desktop);
     const figures = (await table.locator("tbody td").allInnerTexts()).map((text) =>
       Number(text.replace(/,/g, "")),
     );

@@ -14,6 +14,7 @@ import {
 } from "react";
 import { Link } from "wouter";
 import { FormErrors, fieldMessage } from "../../components/ErrorSummary.tsx";
+import { SubmitButton } from "../../components/FormActions.tsx";
 import { ErrorNotice, Field, fieldAria, Loading } from "../../components/ui.tsx";
 import { trackingUrl } from "../../lib/community.ts";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -22,8 +23,6 @@ import type { Pin } from "./PinMap.tsx";
 
 // Leaflet and the map load only when a resident chooses the map: the form itself stays small.
 const PinMap = lazy(() => import("./PinMap.tsx").then((module) => ({ default: module.PinMap })));
-
-import { SubmitButton } from "../../components/FormActions.tsx";
 
 type Category = (typeof reportCategories)[number];
 type PlaceMode = "list" | "typed" | "here";

@@ -10,8 +10,13 @@ import { describeError, useTRPC } from "../../lib/trpc.ts";
 import { MonthRangePicker } from "../reports/MonthRangePicker.tsx";
 import { AreaEditor } from "./AreaEditor.tsx";
 import { loadGeoman } from "./geoman-setup.ts";
-import { LeafletMap, type MapView } from "./LeafletMap.tsx";
-import "./map.css";
+import { LeafletMap, type MapView, type PointStyle } from "./LeafletMap.tsx";
+import "../../styles/map.css";
+
+const pointStyles: { style: PointStyle; label: string }[] = [
+  { style: "clusters", label: "Clusters (counts you can zoom into)" },
+  { style: "heat", label: "Heat (where records concentrate)" },
+];
 
 /** The last twelve months, this one included: staff look for what happened lately. */
 function lastTwelveMonths(today: string): ReportPeriod {
@@ -24,6 +29,7 @@ export function MapPage({ user }: { user: SignedInUser }) {
   const today = serviceToday();
   const [period, setPeriod] = useState<ReportPeriod>(() => lastTwelveMonths(today));
   const [hidden, setHidden] = useState<MapLayerName[]>([]);
+  const [pointStyle, setPointStyle] = useState<PointStyle>("clusters");
   const checked = MapInput.safeParse(period);
   const errors = checked.success ? {} : fieldErrors(checked.error);
   const tiles = useQuery(trpc.map.tiles.queryOptions());
@@ -75,6 +81,24 @@ export function MapPage({ user }: { user: SignedInUser }) {
             ))}
           </fieldset>
         )}
+        {/* Only roles that see points choose how they are drawn; a commissioner's areas carry counts. */}
+        {view.data?.points && (
+          <fieldset className="choices map-point-style">
+            <legend>Show the points as</legend>
+            {pointStyles.map(({ style, label }) => (
+              <label key={style} className="checkbox">
+                <input
+                  type="radio"
+                  name="map-point-style"
+                  value={style}
+                  checked={pointStyle === style}
+                  onChange={() => setPointStyle(style)}
+                />
+                {label}
+              </label>
+            ))}
+          </fieldset>
+        )}
       </form>
       {!checked.success ? (
         <ErrorNotice message="Check the period above: the map shows whole months, From before To." />
@@ -87,6 +111,7 @@ export function MapPage({ user }: { user: SignedInUser }) {
           view={view.data}
           tiles={tiles.data ?? null}
           shown={view.data.layers.filter((layer) => !hidden.includes(layer))}
+          pointStyle={pointStyle}
           refreshing={view.isFetching}
           isAdmin={user.role === "admin"}
         />
@@ -99,12 +124,14 @@ function MapBody({
   view,
   tiles,
   shown,
+  pointStyle,
   refreshing,
   isAdmin,
 }: {
   view: MapView;
   tiles: { urlTemplate: string; attribution: string } | null;
   shown: MapLayerName[];
+  pointStyle: PointStyle;
   refreshing: boolean;
   isAdmin: boolean;
 }) {
@@ -133,7 +160,13 @@ function MapBody({
           table counts them all.
         </p>
       )}
-      <LeafletMap view={view} tiles={tiles} shown={shown} onMap={isAdmin ? onMap : undefined} />
+      <LeafletMap
+        view={view}
+        tiles={tiles}
+        shown={shown}
+        pointStyle={pointStyle}
+        onMap={isAdmin ? onMap : undefined}
+      />
       {isAdmin && view.hotspots.length > 0 && (
         <AreaEditor hotspots={view.hotspots} map={drawing?.map ?? null} areas={drawing?.areas ?? new Map()} />
       )}

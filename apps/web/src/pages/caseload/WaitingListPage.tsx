@@ -298,6 +298,8 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
     referral ? substanceGroupFor(referral.service.code) : "",
   );
   const [startedOn, setStartedOn] = useState(serviceToday());
+  const areas = useQuery(trpc.deaths.areas.queryOptions());
+  const [residenceAreaId, setResidenceAreaId] = useState("");
   const start = useMutation(
     trpc.episodes.start.mutationOptions({
       onSuccess: async (episode) => {
@@ -319,6 +321,7 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
       keyworkerId: keyworkerId || null,
       substanceGroup,
       startedOn,
+      residenceAreaId: residenceAreaId || undefined,
     });
   };
   return (
@@ -346,7 +349,12 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
       {missing && <ErrorNotice message={missing} />}
       <FormErrors
         error={error}
-        targets={{ keyworkerId: "start-keyworker", substanceGroup: "start-group", startedOn: "start-date" }}
+        targets={{
+          keyworkerId: "start-keyworker",
+          substanceGroup: "start-group",
+          startedOn: "start-date",
+          residenceAreaId: "start-residence",
+        }}
       />
       <Field id="start-keyworker" label="Keyworker" errors={error?.fields.keyworkerId}>
         <select
@@ -385,6 +393,32 @@ function StartEpisodeForm({ referral, onDone }: { referral?: Referral; onDone: (
         value={startedOn}
         onChange={setStartedOn}
       />
+      {/* Where they live, when an area is configured: rates per 100,000 count people in treatment by it. */}
+      {(areas.data?.length ?? 0) > 0 && (
+        <Field
+          id="start-residence"
+          label="Area of residence"
+          hint="For rates per 100,000; leave as not recorded if unknown"
+          errors={error?.fields.residenceAreaId}
+        >
+          <select
+            {...fieldAria(
+              "start-residence",
+              error?.fields.residenceAreaId,
+              "For rates per 100,000; leave as not recorded if unknown",
+            )}
+            value={residenceAreaId}
+            onChange={(e) => setResidenceAreaId(e.target.value)}
+          >
+            <option value="">Not recorded</option>
+            {areas.data!.map((area) => (
+              <option key={area.id} value={area.id}>
+                {area.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
       <FormActions
         pending={start.isPending}
         pendingLabel="Starting…"

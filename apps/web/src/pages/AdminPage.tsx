@@ -2,6 +2,7 @@ import { codeLabel, organisationKinds, organisationKindsFor, roles } from "@path
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, Fragment, useState } from "react";
 import { Link } from "wouter";
+import { CodeSelect } from "../components/CodeSelect.tsx";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
 import { FormErrors } from "../components/ErrorSummary.tsx";
 import { SubmitButton } from "../components/FormActions.tsx";
@@ -297,19 +298,14 @@ function NewOrganisationForm() {
             onChange={(e) => setName(e.target.value)}
           />
         </Field>
-        <Field id="organisation-kind" label="Kind" errors={error?.fields.kind}>
-          <select
-            {...fieldAria("organisation-kind", error?.fields.kind)}
-            value={kind}
-            onChange={(e) => setKind(e.target.value as typeof kind)}
-          >
-            {organisationKinds.map((k) => (
-              <option key={k} value={k}>
-                {codeLabel(k)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <CodeSelect
+          id="organisation-kind"
+          label="Kind"
+          errors={error?.fields.kind}
+          codes={organisationKinds}
+          value={kind}
+          onChange={setKind}
+        />
       </div>
       <SubmitButton pending={create.isPending} pendingLabel="Adding…">
         Add organisation

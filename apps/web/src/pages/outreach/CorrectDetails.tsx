@@ -2,6 +2,7 @@ import type { RouterOutputs } from "@pathways/api";
 import { type Sex, sexes } from "@pathways/validators/codes";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { CodeSelect } from "../../components/CodeSelect.tsx";
 import { DateField } from "../../components/DateField.tsx";
 import { FormErrors, fieldMessages } from "../../components/ErrorSummary.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
@@ -174,19 +175,15 @@ export function CorrectDetails({ person, mayCorrect }: { person: Person; mayCorr
             value={draft.dateOfBirth}
             onChange={(value) => set({ dateOfBirth: value })}
           />
-          <Field id="correct-sex" label="Sex" errors={fieldMessages(fields, "changes.sex")}>
-            <select
-              {...fieldAria("correct-sex", fields["changes.sex"])}
-              value={draft.sex}
-              onChange={(event) => set({ sex: event.target.value as Sex })}
-            >
-              {sexes.map((sex) => (
-                <option key={sex} value={sex}>
-                  {sexLabels[sex]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <CodeSelect
+            id="correct-sex"
+            label="Sex"
+            errors={fieldMessages(fields, "changes.sex")}
+            codes={sexes}
+            value={draft.sex}
+            onChange={(value) => set({ sex: value })}
+            optionLabel={(code) => sexLabels[code]}
+          />
           <Field id="correct-alias" label="Alias" errors={fieldMessages(fields, "changes.alias")}>
             <input
               {...fieldAria("correct-alias", fields["changes.alias"])}

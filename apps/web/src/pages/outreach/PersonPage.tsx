@@ -4,6 +4,7 @@ import { codeLabel, consentKinds, consentStatuses } from "@pathways/validators/c
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
+import { CodeSelect } from "../../components/CodeSelect.tsx";
 import { DateField } from "../../components/DateField.tsx";
 import { FormErrors } from "../../components/ErrorSummary.tsx";
 import { SubmitButton } from "../../components/FormActions.tsx";
@@ -315,32 +316,23 @@ function Consents({ data, mayRecord }: { data: PersonPageData; mayRecord: boolea
               error={error}
               targets={{ kind: "consent-kind", status: "consent-status", recordedOn: "consent-date" }}
             />
-            <Field id="consent-kind" label="Consent to" errors={error?.fields.kind}>
-              <select
-                {...fieldAria("consent-kind", error?.fields.kind)}
-                value={kind}
-                onChange={(event) => setKind(event.target.value as ConsentKind)}
-              >
-                {consentKinds.map((k) => (
-                  <option key={k} value={k}>
-                    {consentKindLabels[k]}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id="consent-status" label="Answer" errors={error?.fields.status}>
-              <select
-                {...fieldAria("consent-status", error?.fields.status)}
-                value={status}
-                onChange={(event) => setStatus(event.target.value as typeof status)}
-              >
-                {consentStatuses.map((s) => (
-                  <option key={s} value={s}>
-                    {codeLabel(s)}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <CodeSelect
+              id="consent-kind"
+              label="Consent to"
+              errors={error?.fields.kind}
+              codes={consentKinds}
+              value={kind}
+              onChange={setKind}
+              optionLabel={(code) => consentKindLabels[code]}
+            />
+            <CodeSelect
+              id="consent-status"
+              label="Answer"
+              errors={error?.fields.status}
+              codes={consentStatuses}
+              value={status}
+              onChange={setStatus}
+            />
             <DateField
               id="consent-date"
               label="Date"

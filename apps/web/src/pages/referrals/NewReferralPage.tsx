@@ -3,6 +3,7 @@ import { codeLabel, referralSources } from "@pathways/validators";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "wouter";
+import { CodeSelect } from "../../components/CodeSelect.tsx";
 import { FormErrors, fieldMessages } from "../../components/ErrorSummary.tsx";
 import { EmptyState, ErrorNotice, Field, fieldAria, Loading, PageHeader } from "../../components/ui.tsx";
 import type { SignedInUser } from "../../lib/session.ts";
@@ -205,19 +206,14 @@ function ReferralForm({
           onChange={(e) => setReason(e.target.value)}
         />
       </Field>
-      <Field id="referral-source" label="Referral source" errors={fieldMessages(fields, "source")}>
-        <select
-          {...fieldAria("referral-source", fields.source)}
-          value={source}
-          onChange={(e) => setSource(e.target.value as ReferralSource)}
-        >
-          {referralSources.map((code) => (
-            <option key={code} value={code}>
-              {codeLabel(code)}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <CodeSelect
+        id="referral-source"
+        label="Referral source"
+        errors={fieldMessages(fields, "source")}
+        codes={referralSources}
+        value={source}
+        onChange={setSource}
+      />
       <button
         type="submit"
         className="button button-primary button-block"

@@ -2,6 +2,7 @@ import type { LawfulBasis, LawfulBasisInput } from "@pathways/validators";
 import { serviceToday } from "@pathways/validators/calendar";
 import { lawfulBases } from "@pathways/validators/codes";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { CodeSelect } from "../../components/CodeSelect.tsx";
 import { fieldMessages } from "../../components/ErrorSummary.tsx";
 import { ErrorNotice, Field, fieldAria } from "../../components/ui.tsx";
 import { describeError, useTRPC } from "../../lib/trpc.ts";
@@ -99,24 +100,16 @@ export function ShareGround({
       </div>
       {safeguarding && withoutConsent && (
         <div className="lawful-basis">
-          <Field
+          <CodeSelect
             id="lawful-basis"
             label="Lawful basis for sharing without consent"
             errors={fieldMessages(errors, "lawfulBasis.basis")}
-          >
-            <select
-              {...fieldAria("lawful-basis", errors["lawfulBasis.basis"])}
-              value={basis.basis}
-              onChange={(event) => set({ basis: event.target.value as LawfulBasis })}
-            >
-              <option value="">Choose…</option>
-              {lawfulBases.map((code) => (
-                <option key={code} value={code}>
-                  {lawfulBasisLabels[code]}
-                </option>
-              ))}
-            </select>
-          </Field>
+            codes={lawfulBases}
+            value={basis.basis}
+            onChange={(value) => set({ basis: value })}
+            empty="Choose…"
+            optionLabel={(code) => lawfulBasisLabels[code]}
+          />
           <Field
             id="lawful-basis-reason"
             label="Why sharing without consent is needed"

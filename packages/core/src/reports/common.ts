@@ -1,4 +1,4 @@
-import { eq, hotspots, queryRows, type SQL, sql } from "@pathways/db";
+import { eq, hotspots, type SQL, sql } from "@pathways/db";
 import {
   periodGridProblems,
   type ReportHeader,
@@ -12,6 +12,7 @@ import { NotFound, ValidationError } from "../errors.ts";
 import { requireRole } from "../rights.ts";
 import { representationWindowDays } from "../rules/pathway-windows.ts";
 import { DisclosureControl } from "./disclosure.ts";
+import { reportRows } from "./rollup-turns.ts";
 
 /**
  * Who is asking and what they may see: commissioners get every provider's figures under disclosure
@@ -90,7 +91,7 @@ export async function episodeCellPeriod(
   period: { from: string; to: string },
 ): Promise<string> {
   if (!scope.disclosure.enabled) return "";
-  const [first] = await queryRows<{ started_on: string | null }>(
+  const [first] = await reportRows<{ started_on: string | null }>(
     ctx.db,
     sql`select min(e.started_on)::text as started_on from episodes e`,
   );

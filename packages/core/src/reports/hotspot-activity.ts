@@ -1,4 +1,4 @@
-import { queryRows, sql } from "@pathways/db";
+import { sql } from "@pathways/db";
 import {
   type ActivityFigures,
   addYears,
@@ -12,6 +12,7 @@ import { day, hotspotOf, monthsOf, onDays, type ReportScope, reportHeader, repor
 import { dayRollupCounts, dayRollupMeasure, dayRollupsAnswer } from "./day-rollups.ts";
 import { type Count, monthProfile } from "./disclosure.ts";
 import { freshness } from "./person-rollups.ts";
+import { reportRows } from "./rollup-turns.ts";
 
 const measures = ["contacts", "communityReports", "needlesFound"] as const;
 type Measure = (typeof measures)[number];
@@ -116,7 +117,7 @@ export const activityFromRawRows: ActivitySource = async ({ ctx, input, today, h
   const yearBeforeFrom = addYears(input.from, -1);
   const windowFrom = day(yearBeforeFrom);
   const windowTo = day(addYears(input.to, -1));
-  const rows = await queryRows<ActivityRow>(
+  const rows = await reportRows<ActivityRow>(
     ctx.db,
     sql`
       with activity as (

@@ -1,4 +1,4 @@
-import { type Executor, queryRows, type SQL, sql } from "@pathways/db";
+import { type Executor, type SQL, sql } from "@pathways/db";
 import {
   type ExitsByReasonRow,
   type OutcomesInput,
@@ -29,8 +29,10 @@ import {
   reportScope,
   representedAfter,
 } from "./common.ts";
+import { yearsOfMonths } from "./day-rollups.ts";
 import type { Count } from "./disclosure.ts";
 import { episodeMeasure, everywhere, freshness, personRollupsAnswer } from "./person-rollups.ts";
+import { reportRows } from "./rollup-turns.ts";
 
 export interface GroupRow {
   /** null: across substance groups. */
@@ -177,7 +179,7 @@ function episodesInPeriod(query: EpisodeQuery): SQL {
 /** The outcome figures from the raw rows: the reference the rollups are tested against. */
 export async function outcomesFromRaw(db: Executor, query: EpisodeQuery): Promise<OutcomesFigures> {
   const scoped = episodesInPeriod(query);
-  const groupRows = await queryRows<GroupRow>(
+  const groupRows = await reportRows<GroupRow>(
     db,
     sql`
       with ${scoped}
@@ -193,7 +195,7 @@ export async function outcomesFromRaw(db: Executor, query: EpisodeQuery): Promis
 
   // PHOF C19: a person counts once, by their latest successful discharge in the period (per group,
   // and across groups for the total).
-  const sustainedRows = await queryRows<{ substance_group: SubstanceGroup | null; sustained: number }>(
+  const sustainedRows = await reportRows<{ substance_group: SubstanceGroup | null; sustained: number }>(
     db,
     sql`
       with ${scoped},
@@ -214,7 +216,7 @@ export async function outcomesFromRaw(db: Executor, query: EpisodeQuery): Promis
     `,
   );
 
-  const exitRows = await queryRows<ExitRow>(
+  const exitRows = await reportRows<ExitRow>(
     db,
     sql`
       with ${scoped}
@@ -235,7 +237,7 @@ export async function outcomesFromRaw(db: Executor, query: EpisodeQuery): Promis
  * (started-before-`from` minus ended-before-`from`, counted from episodes whose earlier ones had
  * ended), or it started in the period. They count once among completions by their first successful
  * discharge in the period, and once in PHOF C19 by their last. Whole months come from the month sums,
- * the days around `from` and `to` from the episodes: two short statements.
+ * the days around `from` and `to` from the episodes, in short statements.
  */
 export async function outcomesFromRollups(db: Executor, query: EpisodeQuery): Promise<OutcomesFigures> {
   const from = day(query.from);
@@ -247,30 +249,37 @@ export async function outcomesFromRollups(db: Executor, query: EpisodeQuery): Pr
   const bothWays = (...measures: number[]) =>
     sql.raw(measures.flatMap((measure) => [measure, measure + m.acrossGroups]).join(", "));
 
-  const sums = await queryRows<{
-    substance_group: SubstanceGroup;
-    measure: number;
-    reason: DischargeReason | null;
-    n: number;
-  }>(
-    db,
-    sql`select x.substance_group::text as substance_group, x.measure,
-        case when x.measure >= ${m.dischargesBy}
-          then (enum_range(null::discharge_reason))[x.measure - ${m.dischargesBy} + 1]::text end as reason,
-        sum(x.n)::int as n
-      from report_person_episode_months x
-      where x.provider_scope = ${scope} ${ofGroup}
-        and ((x.measure in (${bothWays(m.openFrom, m.closedFrom)}) and x.month < ${day(fromMonth)})
-          ${
-            whole
-              ? sql`or (x.month between ${day(whole.firstMonth)} and ${day(whole.lastMonth)}
-                and ((x.measure in (${bothWays(m.firstStart, m.firstCompletion)}) and x.key < ${day(fromMonth)})
-                  or (x.measure in (${bothWays(m.lastSustained)}) and x.key > ${day(toMonth)})
-                  or x.measure >= ${m.successfulDischarges}))`
-              : sql``
-          })
-      group by x.substance_group, x.measure`,
+  /** Month sums per group and measure, of the months `which` picks (the figures below add up the rows). */
+  const sumsOf = (which: SQL) =>
+    reportRows<{
+      substance_group: SubstanceGroup;
+      measure: number;
+      reason: DischargeReason | null;
+      n: number;
+    }>(
+      db,
+      sql`select x.substance_group::text as substance_group, x.measure,
+          case when x.measure >= ${m.dischargesBy}
+            then (enum_range(null::discharge_reason))[x.measure - ${m.dischargesBy} + 1]::text end as reason,
+          sum(x.n)::int as n
+        from report_person_episode_months x
+        where x.provider_scope = ${scope} ${ofGroup} and ${which}
+        group by x.substance_group, x.measure`,
+    );
+  // Episodes open on `from`, from the months before it; then the period's whole months a calendar
+  // year per statement: over five years one statement held PGlite for 110-124 ms, and a contact being
+  // logged waited for all of it.
+  const sums = await sumsOf(
+    sql`x.measure in (${bothWays(m.openFrom, m.closedFrom)}) and x.month < ${day(fromMonth)}`,
   );
+  for (const run of whole ? yearsOfMonths(whole.firstMonth, whole.lastMonth) : []) {
+    sums.push(
+      ...(await sumsOf(sql`x.month between ${day(run.from)} and ${day(run.to)}
+        and ((x.measure in (${bothWays(m.firstStart, m.firstCompletion)}) and x.key < ${day(fromMonth)})
+          or (x.measure in (${bothWays(m.lastSustained)}) and x.key > ${day(toMonth)})
+          or x.measure >= ${m.successfulDischarges})`)),
+    );
+  }
 
   const ways = [
     { name: "in_group", suffix: "_in_group", base: 0 },
@@ -279,7 +288,7 @@ export async function outcomesFromRollups(db: Executor, query: EpisodeQuery): Pr
   const started = inRanges(sql`x.started_on`, parts);
   const discharged = inRanges(sql`x.discharged_on`, parts);
   const beforeFrom = (column: SQL) => inRanges(column, [before]);
-  const edges = await queryRows<EdgeCounts>(
+  const edges = await reportRows<EdgeCounts>(
     db,
     sql`select x.substance_group::text as substance_group, x.discharge_reason::text as discharge_reason,
         ${sql.join(

@@ -14,6 +14,7 @@ import { funnelReportFor } from "./funnel.ts";
 import { hotspotActivityReportFor } from "./hotspot-activity.ts";
 import { outcomesReportFor } from "./outcomes.ts";
 import { ratesReportFor } from "./rates.ts";
+import { inRollupTurn } from "./rollup-turns.ts";
 import { safeguardingReportFor } from "./safeguarding.ts";
 import { taskforceReportFor } from "./taskforce.ts";
 import { waitingTimesReportFor } from "./waiting-times.ts";
@@ -57,5 +58,6 @@ export async function runReport<K extends ReportKind>(
   }
   const checked = validated(schema, input) as ReportInputs[K];
   const compute: Computation<K> = reportComputations[kind];
-  return compute(reportScope(ctx, readers, checked), { ctx, input: checked });
+  // One turn for all its statements: no fold lands between them (rollup-turns.ts).
+  return inRollupTurn(ctx.db, () => compute(reportScope(ctx, readers, checked), { ctx, input: checked }));
 }

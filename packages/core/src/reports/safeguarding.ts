@@ -1,4 +1,4 @@
-import { queryRows, sql } from "@pathways/db";
+import { sql } from "@pathways/db";
 import { reportDefinitions, type SafeguardingInput, type SafeguardingReport } from "@pathways/validators";
 import {
   type ReferralStatus,
@@ -12,6 +12,7 @@ import { day, hotspotOf, monthsOf, onDays, type ReportScope, reportHeader, repor
 import { dayRollupCounts, dayRollupMeasure, dayRollupsAnswer } from "./day-rollups.ts";
 import { monthProfile } from "./disclosure.ts";
 import { freshness } from "./person-rollups.ts";
+import { reportRows } from "./rollup-turns.ts";
 
 /**
  * Safeguarding: concerns raised on contacts in the period (at the hotspot), by type and month -
@@ -72,7 +73,7 @@ export const safeguardingFromDayRollups: SafeguardingRows = async ({ ctx, input,
 export const safeguardingFromRawRows: SafeguardingRows = async ({ ctx, input, today: runOn, hotspot }) => {
   const today = day(runOn);
   const contactDay = localDaySql(sql`c.occurred_at`);
-  const concernRows = await queryRows<ConcernRow>(
+  const concernRows = await reportRows<ConcernRow>(
     ctx.db,
     sql`
         select to_char(${contactDay}, 'YYYY-MM') as month, raised.concern::text as concern, count(*)::int as n
@@ -85,7 +86,7 @@ export const safeguardingFromRawRows: SafeguardingRows = async ({ ctx, input, to
       `,
   );
   const requestedDay = localDaySql(sql`r.requested_at`);
-  const referralRows = await queryRows<ReferralRow>(
+  const referralRows = await reportRows<ReferralRow>(
     ctx.db,
     sql`
         select to_char(${requestedDay}, 'YYYY-MM') as month, r.status::text as status, count(*)::int as n

@@ -1,4 +1,4 @@
-import { type Executor, queryRows, sql } from "@pathways/db";
+import { type Executor, sql } from "@pathways/db";
 import {
   reportDefinitions,
   type ServiceCode,
@@ -23,6 +23,7 @@ import {
 } from "./common.ts";
 import type { Count } from "./disclosure.ts";
 import { everywhere, freshness, personRollupsAnswer } from "./person-rollups.ts";
+import { reportRows } from "./rollup-turns.ts";
 
 export interface WaitRow {
   service_id: string | null;
@@ -52,7 +53,7 @@ export async function waitingTimesReportFor(
   const rollups = await personRollupsAnswer(ctx.db, scope.today);
   const measured = rollups ? await waitsFromRollups(ctx.db, query) : await waitsFromRaw(ctx.db, query);
   // Services that took no one in the period still get a row: a zero is a result too.
-  const offered = await queryRows<{
+  const offered = await reportRows<{
     service_id: string;
     code: ServiceCode;
     service_name: string;
@@ -131,7 +132,7 @@ export async function waitingTimesReportFor(
  */
 export async function waitsFromRaw(db: Executor, query: EpisodeQuery): Promise<WaitRow[]> {
   const threshold = sql.raw(String(waitingThresholdDays));
-  return queryRows<WaitRow>(
+  return reportRows<WaitRow>(
     db,
     sql`
       with waits as (
@@ -165,7 +166,7 @@ export async function waitsFromRollups(db: Executor, query: EpisodeQuery): Promi
   const scope = sql`${query.providerId ?? everywhere}::uuid`;
   const ofGroup = query.substanceGroup ? sql`and x.substance_group::text = ${query.substanceGroup}` : sql``;
   const { whole, parts } = periodMonths(query.from, query.to);
-  const counts = await queryRows<{ service_id: string; days: number; n: number }>(
+  const counts = await reportRows<{ service_id: string; days: number; n: number }>(
     db,
     sql`select x.service_id::text as service_id, x.waiting_days as days, sum(x.n)::int as n
       from report_person_wait_months x
@@ -187,7 +188,7 @@ export async function waitsFromRollups(db: Executor, query: EpisodeQuery): Promi
     waited.set(service_id, byDays);
   }
   if (waited.size === 0) return [];
-  const services = await queryRows<Omit<WaitRow, "started" | "over" | "median"> & { service_id: string }>(
+  const services = await reportRows<Omit<WaitRow, "started" | "over" | "median"> & { service_id: string }>(
     db,
     sql`select sv.id::text as service_id, sv.code::text as code, sv.name as service_name, o.name as provider_name
       from services sv join organisations o on o.id = sv.organisation_id

@@ -12,6 +12,7 @@ import {
   crudeRate,
   europeanStandardPopulation2013,
   importDeathFile,
+  listAreas,
   listDeaths,
   recordDeath,
   setPopulation,
@@ -272,7 +273,7 @@ describeDb("the register of drug-related deaths", (use) => {
     const county = `Oxfordshire ${world.tag}`;
     const record = (line: number, values: Record<string, string>) => ({ line, values });
     const populations = {
-      header: ["area", "area_kind", "year", "population", "source"],
+      header: ["area", "area_kind", "within", "year", "population", "source"],
       records: [
         record(2, {
           area: county,
@@ -282,6 +283,23 @@ describeDb("the register of drug-related deaths", (use) => {
           source: "ONS MYE",
         }),
         record(3, { area: county, area_kind: "county", year: "20x6", population: "0", source: "ONS MYE" }),
+        // A new area within one made on an earlier line; one within an area nobody has made.
+        record(4, {
+          area: `Oxford ${county}`,
+          area_kind: "city",
+          within: county,
+          year: "2016",
+          population: "150000",
+          source: "ONS MYE",
+        }),
+        record(5, {
+          area: `Ward ${county}`,
+          area_kind: "ward",
+          within: "Nowhere",
+          year: "2016",
+          population: "9000",
+          source: "ONS MYE",
+        }),
       ],
     };
     const refused = await importDeathFile({
@@ -292,12 +310,24 @@ describeDb("the register of drug-related deaths", (use) => {
     expect((refused as ImportRejected).problems).toEqual([
       { file: "populations.csv", line: 3, column: "year", message: "year must be a number" },
       { file: "populations.csv", line: 3, column: "population", message: "population must be at least 1" },
+      {
+        file: "populations.csv",
+        line: 5,
+        column: "within",
+        message: "no area called Nowhere: give it on an earlier line or make it first",
+      },
     ]);
-    populations.records.pop();
+    populations.records = populations.records.filter((r) => r.line === 2 || r.line === 4);
     expect(
       await importDeathFile({ ctx: admin, input: { file: "populations", content: populations } }),
     ).toEqual({
-      written: 1,
+      written: 2,
+    });
+    const made = await listAreas({ ctx: admin, input: undefined });
+    const countyArea = made.find((area) => area.name === county)!;
+    expect(made.find((area) => area.name === `Oxford ${county}`)).toMatchObject({
+      kind: "city",
+      withinAreaId: countyArea.id,
     });
 
     const deaths = (reference: string, diedOn: string) => ({

@@ -112,6 +112,12 @@ export const deathImportFiles = {
   populations: [
     { name: "area", required: true, description: "the area's name (made if new, with area_kind)" },
     { name: "area_kind", required: false, description: `for a new area: ${areaKinds.join(", ")}` },
+    {
+      name: "within",
+      required: false,
+      description:
+        "for a new area: the area it lies within, by name (the county for a city), known or on an earlier line",
+    },
     { name: "year", required: true, description: "the year the population is for, e.g. 2016" },
     {
       name: "age_band",

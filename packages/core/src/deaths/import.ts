@@ -63,7 +63,8 @@ export async function importDeathFile({
     };
 
     if (file === "populations") {
-      const newAreas = new Map<string, AreaInput>();
+      // New areas in file order, each with the name of the area it lies within (known, or new earlier).
+      const newAreas = new Map<string, AreaInput & { withinName?: string }>();
       const rows: (PopulationInput & { areaName: string })[] = [];
       const seen = new Map<string, number>();
       for (const record of content.records) {
@@ -73,7 +74,15 @@ export async function importDeathFile({
           if (!kind) add(record.line, "area", `no area called ${name}: give its area_kind to make it`);
           else {
             const area = AreaInput.safeParse({ name, kind });
-            if (area.success) newAreas.set(key(name), area.data);
+            const withinName = cell(record, "within");
+            if (withinName && !areaIds.has(key(withinName)) && !newAreas.has(key(withinName))) {
+              add(
+                record.line,
+                "within",
+                `no area called ${withinName}: give it on an earlier line or make it first`,
+              );
+            }
+            if (area.success) newAreas.set(key(name), { ...area.data, withinName });
             else addZod(record, area.error, { name: "area", kind: "area_kind" });
           }
         }
@@ -106,8 +115,12 @@ export async function importDeathFile({
         if (name) rows.push({ ...parsed.data, areaName: name });
       }
       if (problems.length) throw new ImportRejected(problems);
-      for (const area of newAreas.values()) {
-        const [made] = await tx.insert(areas).values(area).returning({ id: areas.id });
+      for (const { withinName, ...area } of newAreas.values()) {
+        const withinAreaId = withinName ? areaIds.get(key(withinName)) : undefined;
+        const [made] = await tx
+          .insert(areas)
+          .values({ ...area, withinAreaId })
+          .returning({ id: areas.id });
         areaIds.set(key(area.name), made!.id);
         await audit(tx, ctx, { action: "create", entity: "area", entityId: made!.id });
       }

@@ -116,7 +116,7 @@ export const reportDefinitions = {
     title: "Drug-related death rates",
     tabLabel: "Death rates",
     description:
-      "Drug-related deaths per 100,000 population per year in each area, the city beside the county: crude, and age-standardised to the 2013 European Standard Population where populations by age band are given, each with its 95% confidence interval as ONS publishes them. No rate is shown on fewer than 10 deaths.",
+      "Drug-related deaths per 100,000 population per year in each area, the city beside the county: crude, and age-standardised to the 2013 European Standard Population where populations by age band are given, each with its 95% confidence interval as ONS publishes them; beside them people in treatment per 100,000 residents and successful completions per 100,000 per year, by the area of residence their episodes record. No rate is shown on fewer than 10.",
     input: RatesInput,
     readers: wholePathway,
     tables: ratesTables,

@@ -1,4 +1,10 @@
-import { composeUpdate, formatReference, hashTrackingToken, isSuccessfulDischarge } from "@pathways/core";
+import {
+  composeUpdate,
+  formatReference,
+  hashTrackingToken,
+  isSuccessfulDischarge,
+  localDaySql,
+} from "@pathways/core";
 import {
   and,
   communityReportCounters,
@@ -14,6 +20,7 @@ import {
   outboxMessages,
   people,
   queryRows,
+  type SQL,
   sql,
   taskforceActivity,
   taskforceOperations,
@@ -109,6 +116,9 @@ export async function seedDemoCity(world: DemoWorld) {
 const day = (d: string, time = "12:00") => new Date(`${d}T${time}:00Z`);
 const between = (random: Random, period: Period, lastDaysOff = 0) =>
   addDays(period.from, random.between(0, daysIn(period) - 1 - lastDaysOff));
+/** Instants on the period's days, as the reports count them (Europe/London calendar days). */
+const onDaysOf = (column: SQL, period: Period) =>
+  sql`${localDaySql(column)} between ${period.from}::date and ${period.to}::date`;
 const daysIn = (period: Period) => (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 + 1;
 
 /**
@@ -244,7 +254,7 @@ async function seedNeedleSweeps(world: DemoWorld, random: Random, year: ReturnTy
     const [row] = await queryRows<{ n: number }>(
       tx,
       sql`select coalesce(sum(count), 0)::int as n from needle_finds
-          where found_at >= ${day(period.from, "00:00")} and found_at < ${day(addDays(period.to, 1), "00:00")}`,
+          where ${onDaysOf(sql`found_at`, period)}`,
     );
     return row?.n ?? 0;
   };
@@ -313,7 +323,7 @@ async function seedReporters(world: DemoWorld, random: Random, year: ReturnType<
     tx,
     sql`select count(distinct lower(o.recipient))::int as n from outbox_messages o
         join community_report_events e on e.id = o.report_event_id
-        where o.status <> 'failed' and e.at >= ${day(year.from, "00:00")} and e.at < ${day(addDays(year.to, 1), "00:00")}`,
+        where o.status <> 'failed' and ${onDaysOf(sql`e.at`, year)}`,
   );
   const wanted = demoCityTargets.reportersUpdated - (updated?.n ?? 0);
   const hotspotNames = Object.keys(world.hotspotIds);

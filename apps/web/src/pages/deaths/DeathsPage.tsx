@@ -142,25 +142,158 @@ export function DeathsPage() {
   );
 }
 
+/** What a death form holds: the fields as typed, and the person linked, if any. */
+interface DeathDraft {
+  diedOn: string;
+  areaId: string;
+  substanceGroup: SubstanceGroup | "";
+  age: string;
+  knownToTreatment: boolean;
+  person: Linked;
+}
+
+const emptyDraft: DeathDraft = {
+  diedOn: "",
+  areaId: "",
+  substanceGroup: "",
+  age: "",
+  knownToTreatment: false,
+  person: null,
+};
+
+/** The fields of a death, as recorded and as corrected; `errorsOf` finds a field's messages. */
+function DeathFields({
+  idPrefix,
+  draft,
+  onChange,
+  errorsOf,
+}: {
+  idPrefix: string;
+  draft: DeathDraft;
+  onChange(changes: Partial<DeathDraft>): void;
+  errorsOf(field: string): string[] | undefined;
+}) {
+  const trpc = useTRPC();
+  const areas = useQuery(trpc.deaths.areas.queryOptions());
+  const id = (field: string) => `${idPrefix}-${field}`;
+  const ageHint = "Needed for age-standardised rates";
+  return (
+    <>
+      <div className="form-row">
+        <Field id={id("date")} label="Date of death" errors={errorsOf("diedOn")}>
+          <input
+            {...fieldAria(id("date"), errorsOf("diedOn"))}
+            type="date"
+            value={draft.diedOn}
+            onChange={(e) => onChange({ diedOn: e.target.value })}
+          />
+        </Field>
+        <Field id={id("area")} label="Area" errors={errorsOf("areaId")}>
+          <select
+            {...fieldAria(id("area"), errorsOf("areaId"))}
+            value={draft.areaId}
+            onChange={(e) => onChange({ areaId: e.target.value })}
+          >
+            {!draft.areaId && <option value="">Choose an area</option>}
+            {(areas.data ?? []).map((area) => (
+              <option key={area.id} value={area.id}>
+                {area.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={id("substance")} label="Substance group" errors={errorsOf("substanceGroup")}>
+          <select
+            {...fieldAria(id("substance"), errorsOf("substanceGroup"))}
+            value={draft.substanceGroup}
+            onChange={(e) => onChange({ substanceGroup: e.target.value as SubstanceGroup })}
+          >
+            {!draft.substanceGroup && <option value="">Choose a group</option>}
+            {substanceGroups.map((group) => (
+              <option key={group} value={group}>
+                {codeLabel(group)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={id("age")} label="Age at death" hint={ageHint} errors={errorsOf("ageAtDeath")}>
+          <input
+            {...fieldAria(id("age"), errorsOf("ageAtDeath"), ageHint)}
+            inputMode="numeric"
+            value={draft.age}
+            onChange={(e) => onChange({ age: e.target.value })}
+          />
+        </Field>
+      </div>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={draft.knownToTreatment}
+          onChange={(e) => onChange({ knownToTreatment: e.target.checked })}
+        />
+        Known to treatment
+      </label>
+      <LinkPerson id={id("person")} linked={draft.person} onChange={(person) => onChange({ person })} />
+    </>
+  );
+}
+
+/**
+ * The form's button: with someone newly linked it asks first (linking ends their treatment), and
+ * Enter in a field does not skip the question (the form's submit sends only when nobody is).
+ */
+function SaveDeath({
+  linking,
+  diedOn,
+  pending,
+  label,
+  pendingLabel,
+  confirmLabel,
+  onConfirm,
+}: {
+  linking: Linked;
+  diedOn: string;
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+  confirmLabel: string;
+  onConfirm(): void;
+}) {
+  if (!linking) {
+    return (
+      <button type="submit" className="button button-primary" disabled={pending}>
+        {pending ? pendingLabel : label}
+      </button>
+    );
+  }
+  return (
+    <ConfirmButton
+      className="button button-primary"
+      disabled={pending}
+      question={linkWarning(linking, diedOn)}
+      confirmLabel={confirmLabel}
+      onConfirm={onConfirm}
+    >
+      {pending ? pendingLabel : label}
+    </ConfirmButton>
+  );
+}
+
 function RecordDeathForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const areas = useQuery(trpc.deaths.areas.queryOptions());
-  const [diedOn, setDiedOn] = useState("");
-  const [areaId, setAreaId] = useState("");
-  const [substanceGroup, setSubstanceGroup] = useState("");
-  const [age, setAge] = useState("");
-  const [knownToTreatment, setKnownToTreatment] = useState(false);
-  const [person, setPerson] = useState<Linked>(null);
+  const [draft, setDraft] = useState<DeathDraft>(emptyDraft);
   const [saved, setSaved] = useState<string | null>(null);
   const record = useMutation(
     trpc.deaths.record.mutationOptions({
       onSuccess: async (death) => {
         setSaved(`Recorded a death on ${death.diedOn} in ${death.areaName}.`);
-        setDiedOn("");
-        setAge("");
-        setKnownToTreatment(false);
-        setPerson(null);
+        // The area and substance group often repeat from one death to the next.
+        setDraft((current) => ({
+          ...emptyDraft,
+          areaId: current.areaId,
+          substanceGroup: current.substanceGroup,
+        }));
         await queryClient.invalidateQueries({ queryKey: trpc.deaths.list.queryKey() });
       },
     }),
@@ -169,18 +302,17 @@ function RecordDeathForm() {
   const send = () => {
     setSaved(null);
     record.mutate({
-      diedOn,
-      areaId,
-      substanceGroup: substanceGroup as SubstanceGroup,
-      knownToTreatment,
-      ageAtDeath: age === "" ? undefined : Number(age),
-      personId: person?.id,
+      diedOn: draft.diedOn,
+      areaId: draft.areaId,
+      substanceGroup: draft.substanceGroup as SubstanceGroup,
+      knownToTreatment: draft.knownToTreatment,
+      ageAtDeath: draft.age === "" ? undefined : Number(draft.age),
+      personId: draft.person?.id,
     });
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    // With a person linked the button asks first (ConfirmButton); Enter in a field must not skip it.
-    if (!person) send();
+    if (!draft.person) send();
   };
   return (
     <form className="card" onSubmit={submit} noValidate aria-label="Record a death">
@@ -191,81 +323,21 @@ function RecordDeathForm() {
           {saved}
         </p>
       )}
-      <div className="form-row">
-        <Field id="death-date" label="Date of death" errors={error?.fields.diedOn}>
-          <input
-            {...fieldAria("death-date", error?.fields.diedOn)}
-            type="date"
-            value={diedOn}
-            onChange={(e) => setDiedOn(e.target.value)}
-          />
-        </Field>
-        <Field id="death-area" label="Area" errors={error?.fields.areaId}>
-          <select
-            {...fieldAria("death-area", error?.fields.areaId)}
-            value={areaId}
-            onChange={(e) => setAreaId(e.target.value)}
-          >
-            <option value="">Choose an area</option>
-            {(areas.data ?? []).map((area) => (
-              <option key={area.id} value={area.id}>
-                {area.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="death-substance" label="Substance group" errors={error?.fields.substanceGroup}>
-          <select
-            {...fieldAria("death-substance", error?.fields.substanceGroup)}
-            value={substanceGroup}
-            onChange={(e) => setSubstanceGroup(e.target.value)}
-          >
-            <option value="">Choose a group</option>
-            {substanceGroups.map((group) => (
-              <option key={group} value={group}>
-                {codeLabel(group)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
-          id="death-age"
-          label="Age at death"
-          hint="Needed for age-standardised rates"
-          errors={error?.fields.ageAtDeath}
-        >
-          <input
-            {...fieldAria("death-age", error?.fields.ageAtDeath, "Needed for age-standardised rates")}
-            inputMode="numeric"
-            value={age}
-            onChange={(e) => setAge(e.target.value)}
-          />
-        </Field>
-      </div>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={knownToTreatment}
-          onChange={(e) => setKnownToTreatment(e.target.checked)}
-        />
-        Known to treatment
-      </label>
-      <LinkPerson id="death-person" linked={person} onChange={setPerson} />
-      {person ? (
-        <ConfirmButton
-          className="button button-primary"
-          disabled={record.isPending}
-          question={linkWarning(person, diedOn)}
-          confirmLabel="Yes, record and link"
-          onConfirm={send}
-        >
-          {record.isPending ? "Recording…" : "Record death"}
-        </ConfirmButton>
-      ) : (
-        <button type="submit" className="button button-primary" disabled={record.isPending}>
-          {record.isPending ? "Recording…" : "Record death"}
-        </button>
-      )}
+      <DeathFields
+        idPrefix="death"
+        draft={draft}
+        onChange={(changes) => setDraft((current) => ({ ...current, ...changes }))}
+        errorsOf={(field) => error?.fields[field]}
+      />
+      <SaveDeath
+        linking={draft.person}
+        diedOn={draft.diedOn}
+        pending={record.isPending}
+        label="Record death"
+        pendingLabel="Recording…"
+        confirmLabel="Yes, record and link"
+        onConfirm={send}
+      />
     </form>
   );
 }
@@ -277,15 +349,16 @@ function RecordDeathForm() {
 function CorrectDeathForm({ death, onDone }: { death: Death; onDone(): void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const areas = useQuery(trpc.deaths.areas.queryOptions());
-  const [diedOn, setDiedOn] = useState(death.diedOn);
-  const [areaId, setAreaId] = useState(death.areaId);
-  const [substanceGroup, setSubstanceGroup] = useState<SubstanceGroup>(death.substanceGroup);
-  const [age, setAge] = useState(death.ageAtDeath === null ? "" : String(death.ageAtDeath));
-  const [knownToTreatment, setKnownToTreatment] = useState(death.knownToTreatment);
-  const [person, setPerson] = useState<Linked>(
-    death.personId ? { id: death.personId, label: death.personAttributor ?? "the linked person" } : null,
-  );
+  const [draft, setDraft] = useState<DeathDraft>({
+    diedOn: death.diedOn,
+    areaId: death.areaId,
+    substanceGroup: death.substanceGroup,
+    age: death.ageAtDeath === null ? "" : String(death.ageAtDeath),
+    knownToTreatment: death.knownToTreatment,
+    person: death.personId
+      ? { id: death.personId, label: death.personAttributor ?? "the linked person" }
+      : null,
+  });
   const [reason, setReason] = useState("");
   const correct = useMutation(
     trpc.deaths.correct.mutationOptions({
@@ -297,77 +370,33 @@ function CorrectDeathForm({ death, onDone }: { death: Death; onDone(): void }) {
   );
   const error = correct.error ? describeError(correct.error) : null;
   const fields = error?.fields ?? {};
-  const ageAtDeath = age.trim() === "" ? null : Number(age);
+  const ageAtDeath = draft.age.trim() === "" ? null : Number(draft.age);
+  const personId = draft.person?.id ?? null;
   const changes = {
-    ...(diedOn !== death.diedOn && { diedOn }),
-    ...(areaId !== death.areaId && { areaId }),
-    ...(substanceGroup !== death.substanceGroup && { substanceGroup }),
+    ...(draft.diedOn !== death.diedOn && { diedOn: draft.diedOn }),
+    ...(draft.areaId !== death.areaId && { areaId: draft.areaId }),
+    ...(draft.substanceGroup !== death.substanceGroup && {
+      substanceGroup: draft.substanceGroup as SubstanceGroup,
+    }),
     ...(ageAtDeath !== death.ageAtDeath && { ageAtDeath }),
-    ...(knownToTreatment !== death.knownToTreatment && { knownToTreatment }),
-    ...((person?.id ?? null) !== death.personId && { personId: person?.id ?? null }),
+    ...(draft.knownToTreatment !== death.knownToTreatment && { knownToTreatment: draft.knownToTreatment }),
+    ...(personId !== death.personId && { personId }),
   };
-  const linksSomeoneNew = person !== null && person.id !== death.personId;
+  const linking = draft.person && draft.person.id !== death.personId ? draft.person : null;
   const send = () => correct.mutate({ deathId: death.id, changes, reason });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!linksSomeoneNew) send();
+    if (!linking) send();
   };
   return (
     <form onSubmit={submit} noValidate aria-label="Correct a death">
       {error && <ErrorNotice kind={error.kind} message={error.message} />}
-      <div className="form-row">
-        <Field id="correct-death-date" label="Date of death" errors={fields["changes.diedOn"]}>
-          <input
-            {...fieldAria("correct-death-date", fields["changes.diedOn"])}
-            type="date"
-            value={diedOn}
-            onChange={(e) => setDiedOn(e.target.value)}
-          />
-        </Field>
-        <Field id="correct-death-area" label="Area" errors={fields["changes.areaId"]}>
-          <select
-            {...fieldAria("correct-death-area", fields["changes.areaId"])}
-            value={areaId}
-            onChange={(e) => setAreaId(e.target.value)}
-          >
-            {(areas.data ?? []).map((area) => (
-              <option key={area.id} value={area.id}>
-                {area.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="correct-death-substance" label="Substance group" errors={fields["changes.substanceGroup"]}>
-          <select
-            {...fieldAria("correct-death-substance", fields["changes.substanceGroup"])}
-            value={substanceGroup}
-            onChange={(e) => setSubstanceGroup(e.target.value as SubstanceGroup)}
-          >
-            {substanceGroups.map((group) => (
-              <option key={group} value={group}>
-                {codeLabel(group)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="correct-death-age" label="Age at death" errors={fields["changes.ageAtDeath"]}>
-          <input
-            {...fieldAria("correct-death-age", fields["changes.ageAtDeath"])}
-            inputMode="numeric"
-            value={age}
-            onChange={(e) => setAge(e.target.value)}
-          />
-        </Field>
-      </div>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={knownToTreatment}
-          onChange={(e) => setKnownToTreatment(e.target.checked)}
-        />
-        Known to treatment
-      </label>
-      <LinkPerson id="correct-death-person" linked={person} onChange={setPerson} />
+      <DeathFields
+        idPrefix="correct-death"
+        draft={draft}
+        onChange={(changed) => setDraft((current) => ({ ...current, ...changed }))}
+        errorsOf={(field) => fields[`changes.${field}`]}
+      />
       <Field id="correct-death-reason" label="Reason for the correction" errors={fields.reason}>
         <textarea
           {...fieldAria("correct-death-reason", fields.reason)}
@@ -375,21 +404,15 @@ function CorrectDeathForm({ death, onDone }: { death: Death; onDone(): void }) {
           onChange={(e) => setReason(e.target.value)}
         />
       </Field>
-      {linksSomeoneNew ? (
-        <ConfirmButton
-          className="button button-primary"
-          disabled={correct.isPending}
-          question={linkWarning(person, diedOn)}
-          confirmLabel="Yes, correct and link"
-          onConfirm={send}
-        >
-          {correct.isPending ? "Saving…" : "Save correction"}
-        </ConfirmButton>
-      ) : (
-        <button type="submit" className="button button-primary" disabled={correct.isPending}>
-          {correct.isPending ? "Saving…" : "Save correction"}
-        </button>
-      )}
+      <SaveDeath
+        linking={linking}
+        diedOn={draft.diedOn}
+        pending={correct.isPending}
+        label="Save correction"
+        pendingLabel="Saving…"
+        confirmLabel="Yes, correct and link"
+        onConfirm={send}
+      />
     </form>
   );
 }

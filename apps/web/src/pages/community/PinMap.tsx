@@ -3,6 +3,7 @@ import * as L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { useEffect, useRef } from "react";
 import "../../styles/map.css";
+import { separateLabels } from "../map/labels.ts";
 
 export interface Pin {
   lat: number;
@@ -90,8 +91,9 @@ export function PinMap({
     const current = map.current;
     if (!current || places.length === 0) return;
     const drawn = L.featureGroup().addTo(current);
+    const labels: L.Tooltip[] = [];
     for (const place of places) {
-      L.circleMarker([place.lat, place.lng], {
+      const point = L.circleMarker([place.lat, place.lng], {
         radius: 7,
         color: "#1d3557",
         fillColor: "#1d3557",
@@ -107,9 +109,17 @@ export function PinMap({
           className: "pin-place-label",
         })
         .addTo(drawn);
+      const label = point.getTooltip();
+      if (label) labels.push(label);
     }
-    if (!marker.current) current.fitBounds(drawn.getBounds(), { padding: [32, 32], maxZoom: 15 });
+    if (!marker.current) {
+      current.fitBounds(drawn.getBounds(), { padding: [32, 32], maxZoom: 15, animate: false });
+    }
+    const separate = () => separateLabels(labels, current.getContainer());
+    separate();
+    current.on("zoomend moveend resize", separate);
     return () => {
+      current.off("zoomend moveend resize", separate);
       drawn.remove();
     };
   }, [places]);

@@ -2,6 +2,7 @@ import type { RouterOutputs } from "@pathways/api";
 import { type MapLayerName, type MapTiles, mapLayerLabels } from "@pathways/validators";
 import { HeatLayer } from "leaflet.heat";
 import { useEffect, useRef } from "react";
+import { separateLabels } from "./labels.ts";
 import { L, MarkerClusterGroup } from "./leaflet-setup.ts";
 
 export type MapView = RouterOutputs["map"]["layers"];
@@ -33,67 +34,6 @@ export function hotspotArea(hotspot: Hotspot, style: L.PathOptions): L.Polygon |
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Room kept between two area labels, in pixels. */
-const labelGap = 4;
-
-type Box = { left: number; right: number; top: number; bottom: number };
-
-function overlaps(a: Box, b: Box): boolean {
-  return (
-    a.left < b.right + labelGap &&
-    b.left < a.right + labelGap &&
-    a.top < b.bottom + labelGap &&
-    b.top < a.bottom + labelGap
-  );
-}
-
-function moved(box: Box, dx: number, dy: number): Box {
-  return { left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy };
-}
-
-/**
- * Moves the commissioner's area labels apart where they would cover each other (areas close together,
- * or a phone's narrow map): each label in turn, top to bottom, takes the nearest place to its area that
- * covers no label already placed, inside the map where there is room (up, down, or a label's width to
- * either side). A label keeps its area's name, so one moved off its area still says whose figures it
- * holds. Run again after every zoom, move and resize, from each label's own place over its area.
- */
-export function separateLabels(tooltips: L.Tooltip[], container: HTMLElement): void {
-  for (const tooltip of tooltips) {
-    tooltip.options.offset = L.point(0, 0);
-    tooltip.update();
-  }
-  const frame = container.getBoundingClientRect();
-  const measured = tooltips
-    .map((tooltip) => ({ tooltip, box: tooltip.getElement()?.getBoundingClientRect() }))
-    .filter((label): label is { tooltip: L.Tooltip; box: DOMRect } => label.box !== undefined)
-    .sort((a, b) => a.box.top - b.box.top || a.box.left - b.box.left);
-  const placed: Box[] = [];
-  for (const { tooltip, box } of measured) {
-    const across = box.width + labelGap;
-    const candidates: [number, number][] = [];
-    for (const dx of [0, -across, across, -2 * across, 2 * across]) {
-      for (let dy = -frame.height; dy <= frame.height; dy += 6) candidates.push([dx, dy]);
-    }
-    candidates.sort(([ax, ay], [bx, by]) => ax * ax + ay * ay - (bx * bx + by * by));
-    const free = candidates.filter(
-      ([dx, dy]) => !placed.some((other) => overlaps(moved(box, dx, dy), other)),
-    );
-    const inside = free.find(([dx, dy]) => {
-      const at = moved(box, dx, dy);
-      return (
-        at.left >= frame.left && at.right <= frame.right && at.top >= frame.top && at.bottom <= frame.bottom
-      );
-    });
-    const [dx, dy] = inside ?? free[0] ?? [0, 0];
-    placed.push(moved(box, dx, dy));
-    if (dx !== 0 || dy !== 0) {
-      tooltip.options.offset = L.point(dx, dy);
-      tooltip.update();
-    }
-  }
 }
 
 /**

@@ -1,27 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { communityReports, eq } from "@pathways/db";
 import { describeDb, makeWorld } from "@pathways/vitest-config";
-import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
-import { appRouter } from "../src/root.ts";
-import { callerAs } from "./helpers.ts";
+import { callerAs, refusal } from "./helpers.ts";
 
-/** The per-field messages a refused call sends the client. */
+/** The code and per-field messages of a refused call. */
 async function fieldErrorsOf(call: Promise<unknown>) {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  const shape = getTRPCErrorShape({
-    config: appRouter._def._config,
-    error,
-    type: "mutation",
-    path: undefined,
-    input: undefined,
-    ctx: undefined,
-  });
-  return { code: error.code, fieldErrors: shape.data.fieldErrors };
+  const { code, fieldErrors } = await refusal(call);
+  return { code, fieldErrors };
 }
 
 const report = {

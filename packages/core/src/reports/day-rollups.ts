@@ -39,7 +39,7 @@ const reportFold = 2 * foldBatch;
  */
 export async function refreshDayRollups(
   db: Executor,
-  options: { signal?: AbortSignal; limit?: number } = {},
+  options: { signal?: AbortSignal; limit?: number; turnHeld?: boolean } = {},
 ): Promise<number> {
   const [queued] = await queryRows<{ any: boolean }>(
     db,
@@ -50,13 +50,15 @@ export async function refreshDayRollups(
   while (folded < (options.limit ?? Number.POSITIVE_INFINITY)) {
     await yieldToEventLoop();
     if (options.signal?.aborted) break;
-    const taken = await inRollupTurn(db, () =>
-      db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext('report_day_rollups'))`);
-        // Adding is order-free, so whichever refresher folds a change, the counts end up the same.
-        const [row] = await queryRows<{ taken: number }>(
-          tx,
-          sql`
+    const taken = await inRollupTurn(
+      db,
+      () =>
+        db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtext('report_day_rollups'))`);
+          // Adding is order-free, so whichever refresher folds a change, the counts end up the same.
+          const [row] = await queryRows<{ taken: number }>(
+            tx,
+            sql`
           with taken as (
             delete from report_day_deltas
             where ctid = any (array(select ctid from report_day_deltas limit ${foldBatch}))
@@ -75,9 +77,10 @@ export async function refreshDayRollups(
           )
           select count(*)::int as taken from taken
         `,
-        );
-        return row?.taken ?? 0;
-      }),
+          );
+          return row?.taken ?? 0;
+        }),
+      { turnHeld: options.turnHeld },
     );
     folded += taken;
     if (taken < foldBatch) break;
@@ -109,7 +112,7 @@ export async function vacuumDayRollups(db: Executor) {
  * count everything. A long queue (bulk change) is left to the background refresher.
  */
 export async function dayRollupsAnswer(db: Executor): Promise<{ asOf: string | null }> {
-  await refreshDayRollups(db, { limit: reportFold });
+  await refreshDayRollups(db, { limit: reportFold, turnHeld: true });
   const [row] = await reportRows<{ as_of: string | null }>(
     db,
     sql`select to_char(min(queued_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as as_of

@@ -82,6 +82,8 @@ export interface RefreshOptions {
   wait?: boolean;
   /** Told before a rebuild of every person starts (it is the one step that takes long). */
   onRebuild?: (queuedPeople: number) => void;
+  /** A report folding before it reads: it holds the turn its fold transactions would wait for. */
+  turnHeld?: boolean;
 }
 
 export interface RefreshResult {
@@ -139,23 +141,25 @@ export async function refreshPersonRollups(
     await yieldToEventLoop();
     if (options.signal?.aborted) break;
     const started = performance.now();
-    const done = await inRollupTurn(db, () =>
-      db.transaction(async (tx) => {
-        // JIT compiling these statements (their row estimates are far too high) costs seconds on PostgreSQL.
-        const lock =
-          options.wait === false
-            ? sql`pg_try_advisory_xact_lock(${refreshLock})`
-            : sql`pg_advisory_xact_lock(${refreshLock}) is null`;
-        const [locked] = await queryRows<{ locked: boolean }>(
-          tx,
-          sql`select ${lock} as locked, set_config('jit', 'off', true)`,
-        );
-        if (options.wait === false && !locked?.locked) return null;
-        // Anonymous contacts are added up as they come; people are taken for recomputing, with every
-        // row queued for them.
-        const [taken] = await queryRows<{ queued: number; people: string[] | null; days: number }>(
-          tx,
-          sql`
+    const done = await inRollupTurn(
+      db,
+      () =>
+        db.transaction(async (tx) => {
+          // JIT compiling these statements (their row estimates are far too high) costs seconds on PostgreSQL.
+          const lock =
+            options.wait === false
+              ? sql`pg_try_advisory_xact_lock(${refreshLock})`
+              : sql`pg_advisory_xact_lock(${refreshLock}) is null`;
+          const [locked] = await queryRows<{ locked: boolean }>(
+            tx,
+            sql`select ${lock} as locked, set_config('jit', 'off', true)`,
+          );
+          if (options.wait === false && !locked?.locked) return null;
+          // Anonymous contacts are added up as they come; people are taken for recomputing, with every
+          // row queued for them.
+          const [taken] = await queryRows<{ queued: number; people: string[] | null; days: number }>(
+            tx,
+            sql`
           with head as materialized (
             select id, person_id from report_person_queue order by id limit ${chunk}
           ),
@@ -180,11 +184,12 @@ export async function refreshPersonRollups(
           select (select count(*)::int from head) as queued,
             (select array_agg(distinct person_id::text) from taken where person_id is not null) as people,
             (select count(distinct day)::int from anonymous) as days`,
-        );
-        const queued = taken?.people ?? [];
-        const people = queued.length ? await refreshPeople(tx, queued) : 0;
-        return { queued: taken?.queued ?? 0, people, days: taken?.days ?? 0 };
-      }),
+          );
+          const queued = taken?.people ?? [];
+          const people = queued.length ? await refreshPeople(tx, queued) : 0;
+          return { queued: taken?.queued ?? 0, people, days: taken?.days ?? 0 };
+        }),
+      { turnHeld: options.turnHeld },
     );
     if (!done) break;
     total.queued += done.queued;
@@ -383,7 +388,7 @@ export async function personRollupsAnswer(db: Executor, today: string): Promise<
     backlog >= bulkBacklog && (!state?.people || state.people <= 0 || (state.span ?? 0) * 4 >= state.people);
   if (bulk) return null;
   if (backlog === 0 || backlog > reportFold) return { asOf: state?.as_of ?? null };
-  await refreshPersonRollups(db, { wait: false });
+  await refreshPersonRollups(db, { wait: false, turnHeld: true });
   const [after] = await reportRows<{ as_of: string | null }>(db, sql`select ${queueAsOf} as as_of`);
   return { asOf: after?.as_of ?? null };
 }

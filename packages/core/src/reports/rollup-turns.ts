@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { type Executor, queryRows, type SQL } from "@pathways/db";
 import { yieldToEventLoop } from "../background.ts";
 
@@ -14,7 +13,8 @@ import { yieldToEventLoop } from "../background.ts";
  * PGlite a transaction holds the only connection, and contacts would wait for the whole report again.
  * So on PGlite a report holds a turn for all its statements, and each fold transaction waits for one
  * (the data directory belongs to one process, so a turn in this process excludes every fold). A
- * report's own folds run within its turn. Turns are first come, first served: a fold waits for at most
+ * report's own folds run within its turn: they say so (`turnHeld`). No AsyncLocalStorage to know it:
+ * on Node 20 that turns on promise hooks for every promise in the server, contacts' too. Turns are first come, first served: a fold waits for at most
  * the report in hand, and a report for at most one fold transaction.
  *
  * On PostgreSQL nothing changes: its statements already let the event loop run between them, and
@@ -31,7 +31,7 @@ class Turns {
     });
     await previous;
     try {
-      return await holder.run(this, work);
+      return await work();
     } finally {
       release();
     }
@@ -39,8 +39,6 @@ class Turns {
 }
 
 const turnsOf = new WeakMap<object, Turns>();
-/** The turns the running code holds, so that a report's own folds do not wait for its turn to end. */
-const holder = new AsyncLocalStorage<Turns>();
 
 /** A PGlite database (not a transaction on one: a transaction already excludes everything else). */
 function pgliteClient(db: Executor): object | null {
@@ -49,16 +47,22 @@ function pgliteClient(db: Executor): object | null {
   return typeof client === "object" && client !== null ? client : null;
 }
 
-/** Runs a report, or one fold transaction, in its turn (on PGlite; on PostgreSQL at once). */
-export function inRollupTurn<T>(db: Executor, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a report, or one fold transaction, in its turn (on PGlite; on PostgreSQL at once). `turnHeld`:
+ * the caller already holds it (a report folding a short queue before it reads), so it runs at once.
+ */
+export function inRollupTurn<T>(
+  db: Executor,
+  work: () => Promise<T>,
+  options: { turnHeld?: boolean } = {},
+): Promise<T> {
   const client = pgliteClient(db);
-  if (!client) return work();
+  if (!client || options.turnHeld) return work();
   let turns = turnsOf.get(client);
   if (!turns) {
     turns = new Turns();
     turnsOf.set(client, turns);
   }
-  if (holder.getStore() === turns) return work();
   return turns.take(work);
 }
 

@@ -4,6 +4,7 @@ import "leaflet/dist/leaflet.css";
 import { useEffect, useRef } from "react";
 import "../../styles/map.css";
 import { separateLabels } from "../map/labels.ts";
+import { escapeHtml, fallbackCentre, useTiles } from "../map/tiles.ts";
 
 export interface Pin {
   lat: number;
@@ -16,16 +17,9 @@ export interface PinPlace {
   lng: number;
 }
 
-/** Oxford's centre: the view before the resident or the list of places says where to look. */
-const fallbackCentre: [number, number] = [51.752, -1.2577];
-
 /** About a metre: enough to find the place, no more (the same as a shared location). */
 export function roundPin(lat: number, lng: number): Pin {
   return { lat: Math.round(lat * 1e5) / 1e5, lng: Math.round(lng * 1e5) / 1e5 };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The pin, drawn by CSS (no image to fetch), its point at the bottom centre. */
@@ -74,18 +68,7 @@ export function PinMap({
     };
   }, []);
 
-  useEffect(() => {
-    const current = map.current;
-    if (!current || !tiles) return;
-    const layer = L.tileLayer(tiles.urlTemplate, {
-      attribution: escapeHtml(tiles.attribution),
-      maxZoom: 19,
-      subdomains: "abc",
-    }).addTo(current);
-    return () => {
-      layer.remove();
-    };
-  }, [tiles]);
+  useTiles(map, tiles);
 
   useEffect(() => {
     const current = map.current;

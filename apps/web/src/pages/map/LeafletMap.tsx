@@ -4,6 +4,7 @@ import { HeatLayer } from "leaflet.heat";
 import { useEffect, useRef } from "react";
 import { separateLabels } from "./labels.ts";
 import { L, MarkerClusterGroup } from "./leaflet-setup.ts";
+import { escapeHtml, fallbackCentre, useTiles } from "./tiles.ts";
 
 export type MapView = RouterOutputs["map"]["layers"];
 export type Hotspot = MapView["hotspots"][number];
@@ -19,9 +20,6 @@ export const layerColours: Record<MapLayerName, string> = {
   incidents: "#1f7a3a",
 };
 
-/** Oxford, where the taskforce works: the view before any hotspot is known. */
-const fallbackCentre: [number, number] = [51.752, -1.2577];
-
 /** A hotspot's area as a Leaflet layer: its polygon ([lng, lat] ring) when it has one, else its circle. */
 export function hotspotArea(hotspot: Hotspot, style: L.PathOptions): L.Polygon | L.Circle {
   return hotspot.polygon
@@ -30,10 +28,6 @@ export function hotspotArea(hotspot: Hotspot, style: L.PathOptions): L.Polygon |
         style,
       )
     : L.circle([hotspot.lat, hotspot.lng], { ...style, radius: hotspot.radiusM });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
@@ -71,18 +65,7 @@ export function LeafletMap({
     };
   }, []);
 
-  useEffect(() => {
-    const current = map.current;
-    if (!current || !tiles) return;
-    const layer = L.tileLayer(tiles.urlTemplate, {
-      attribution: escapeHtml(tiles.attribution),
-      maxZoom: 19,
-      subdomains: "abc",
-    }).addTo(current);
-    return () => {
-      layer.remove();
-    };
-  }, [tiles]);
+  useTiles(map, tiles);
 
   useEffect(() => {
     const current = map.current;

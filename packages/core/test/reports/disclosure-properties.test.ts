@@ -92,7 +92,7 @@ describeDb("disclosure control over random worlds", (use) => {
           }
         },
       ),
-      { numRuns: 6 },
+      { numRuns: Number(process.env.ROLLUP_RUNS ?? 6) },
     );
   });
 });

@@ -7,6 +7,7 @@ export default defineConfig({
     pool: "forks",
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Every file starts a server that seeds the demo city: a loaded machine needs minutes for it.
+    hookTimeout: 300_000,
   },
 });

@@ -18,8 +18,9 @@ function pathways(args: string[], env: Record<string, string> = {}, stdin?: stri
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// Each test runs the real command in a new process, migrations and demo seed included.
-describe("pathways CLI", { timeout: 120_000 }, () => {
+// Each test runs the real command in a new process, migrations and demo seed included; the demo
+// city's seed takes tens of seconds, minutes on a loaded CI machine, hence generous limits.
+describe("pathways CLI", { timeout: 300_000 }, () => {
   it("seeds the demo city into an empty database, and refuses to seed one that has data", () => {
     const env = { PATHWAYS_DATA_DIR: path.join(tmp, "seeded") };
     const first = pathways(["seed", "--demo"], env);
@@ -228,7 +229,7 @@ describe("pathways CLI", { timeout: 120_000 }, () => {
       stdout += chunk;
     });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 100_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 240_000);
       child.stdout.on("data", () => {
         // The banner may arrive in several chunks: wait for its last line.
         const match = /running at (http:\/\/\S+)/.exec(stdout);

@@ -25,7 +25,7 @@ describeDb("report rollup refresher", (use) => {
 
     const refresher = startRollupRefresher({ db, intervalMs: 20 });
     try {
-      await expect.poll(() => queued(db), { timeout: 10_000, interval: 50 }).toEqual({ days: 0, people: 0 });
+      await expect.poll(() => queued(db), { timeout: 60_000, interval: 50 }).toEqual({ days: 0, people: 0 });
     } finally {
       await refresher.stop();
     }
@@ -69,14 +69,14 @@ describeDb("report rollup refresher", (use) => {
       for (const person of people) {
         await world.contact({ at: "2026-03-02", personId: person });
         await expect
-          .poll(() => queued(db), { timeout: 10_000, interval: 50 })
+          .poll(() => queued(db), { timeout: 60_000, interval: 50 })
           .toEqual({ days: 0, people: 0 });
       }
       const vacuumed = async () => {
         const now = await vacuums();
         return tables.filter((table) => now[table]! > before[table]!);
       };
-      await expect.poll(vacuumed, { timeout: 10_000, interval: 50 }).toEqual(tables);
+      await expect.poll(vacuumed, { timeout: 60_000, interval: 50 }).toEqual(tables);
     } finally {
       await refresher.stop();
     }
@@ -92,12 +92,12 @@ describeDb("report rollup refresher", (use) => {
       log: (level, message) => lines.push(`${level}: ${message}`),
     });
     try {
-      await expect.poll(() => lines.length, { timeout: 5_000 }).toBeGreaterThan(0);
+      await expect.poll(() => lines.length, { timeout: 30_000 }).toBeGreaterThan(0);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(lines).toEqual(["error: report rollups could not be folded; will keep trying"]);
       await db.execute(sql`alter table report_day_deltas_away rename to report_day_deltas`);
       await expect
-        .poll(() => lines.at(-1), { timeout: 5_000 })
+        .poll(() => lines.at(-1), { timeout: 30_000 })
         .toBe("info: report rollups: the database is reachable again");
     } finally {
       await refresher.stop();

@@ -1,5 +1,6 @@
 import {
   composeUpdate,
+  createArea,
   formatReference,
   hashTrackingToken,
   isSuccessfulDischarge,
@@ -7,11 +8,13 @@ import {
 } from "@pathways/core";
 import {
   and,
+  areaPopulations,
   communityReportCounters,
   communityReportEvents,
   communityReports,
   copyInto,
   daysOfAction,
+  drugRelatedDeaths,
   episodes,
   eq,
   keyworkers,
@@ -34,7 +37,7 @@ import {
   lastDayOfMonth,
   localDay,
 } from "@pathways/validators";
-import type { DischargeReason, ReportStatus, Sex } from "@pathways/validators/codes";
+import type { DischargeReason, ReportStatus, Sex, SubstanceGroup } from "@pathways/validators/codes";
 import { makeRandom, type Random } from "./random.ts";
 import type { DemoWorld } from "./world.ts";
 
@@ -68,6 +71,20 @@ export function demoYear(today: string) {
 }
 
 type Period = { from: string; to: string };
+
+/**
+ * The areas the commissioner's rates report compares: the city within the county. Populations and
+ * yearly deaths are illustrative, of the size ONS publishes (mid-year estimates of about 162,000 and
+ * 725,000; Oxford's 25 drug-related deaths over 2015-17, about 8 a year, and the county's rate of
+ * about 2.5 per 100,000, some 18 a year with the city's), not ONS's own figures for any year.
+ */
+export const demoAreas = {
+  city: { name: "Oxford", population: 162_000, deathsAYear: [6, 10] },
+  county: { name: "Oxfordshire", population: 725_000, deathsAYear: [8, 12] },
+} as const;
+/** The years the demo's populations and deaths cover: those its treatment episodes reach back to. */
+export const demoAreaYears = 7;
+type AreaIds = { city: string; county: string };
 
 /** The three hotspots the taskforce chose, where its patrols, sweeps and most reports are. */
 const chosen = ["South Park", "Grandpont", "Meadow Lane"] as const;
@@ -107,7 +124,8 @@ const opiateTeam = [
 export async function seedDemoCity(world: DemoWorld) {
   const random = makeRandom(1917);
   const year = demoYear(localDay(world.today));
-  await seedOpiateClients(world, random, year);
+  const areaIds = await seedAreasAndDeaths(world, localDay(world.today));
+  await seedOpiateClients(world, random, year, areaIds);
   await seedNeedleSweeps(world, random, year);
   await seedReporters(world, random, year);
   await seedTaskforceActivity(world, random, year);
@@ -122,12 +140,75 @@ const onDaysOf = (column: SQL, period: Period) =>
 const daysIn = (period: Period) => (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 + 1;
 
 /**
+ * Oxford within Oxfordshire, each with a mid-year population for every year from the earliest
+ * treatment the demo holds to this one, and a few drug-related deaths a year up to yesterday: in the
+ * city, or elsewhere in the county (the county's count holds the city's, as decision 0085 says).
+ * Each has an age and substance group; about half were known to treatment. The areas go through the
+ * verb (two rows, audited as an admin's would be); populations and deaths by COPY. Its own generator,
+ * so the other figures' draws are as they were.
+ */
+async function seedAreasAndDeaths(world: DemoWorld, today: string): Promise<AreaIds> {
+  const tx = world.ctx.db;
+  const random = makeRandom(2017);
+  const county = await createArea({
+    ctx: world.ctx,
+    input: { name: demoAreas.county.name, kind: "county" },
+  });
+  const city = await createArea({
+    ctx: world.ctx,
+    input: { name: demoAreas.city.name, kind: "city", withinAreaId: county.id },
+  });
+  const ids: AreaIds = { city: city.id, county: county.id };
+  const thisYear = Number(today.slice(0, 4));
+  const source = "Illustrative (demo), of the size of ONS mid-year estimates";
+  const populations: (typeof areaPopulations.$inferInsert)[] = [];
+  const deaths: (typeof drugRelatedDeaths.$inferInsert)[] = [];
+  // Opiate deaths most, as ONS's figures are; then cocaine and other drugs, and alcohol with drugs.
+  const substances: SubstanceGroup[] = ["opiate", "opiate", "opiate", "non_opiate", "non_opiate_and_alcohol"];
+  for (let year = thisYear - demoAreaYears; year <= thisYear; year++) {
+    for (const key of ["city", "county"] as const) {
+      const area = demoAreas[key];
+      // A little growth a year, as the estimates show.
+      const population = Math.round(area.population * (1 + (year - thisYear + 1) * 0.006));
+      populations.push({ id: random.uuid(), areaId: ids[key], year, ageBand: "all", population, source });
+      const count = random.between(area.deathsAYear[0], area.deathsAYear[1]);
+      for (let index = 0; index < count; index++) {
+        const diedOn = addDays(`${year}-01-01`, random.between(0, 364));
+        if (diedOn >= today) continue;
+        // Recorded when the coroner's inquest is known, about a month on.
+        const recordedOn = addDays(diedOn, random.between(20, 60));
+        deaths.push({
+          id: random.uuid(),
+          diedOn,
+          areaId: ids[key],
+          substanceGroup: random.pick(substances),
+          knownToTreatment: random.chance(0.5),
+          ageAtDeath: random.between(24, 62),
+          sourceReference: `demo-${key}-${year}-${String(index + 1).padStart(2, "0")}`,
+          recordedByUserId: world.userIds.admin!,
+          organisationId: world.organisationIds.council!,
+          createdAt: recordedOn < today ? day(recordedOn, "10:00") : world.today,
+        });
+      }
+    }
+  }
+  await copyInto(tx, areaPopulations, populations);
+  await copyInto(tx, drugRelatedDeaths, deaths);
+  return ids;
+}
+
+/**
  * Opiate clients of the provider, in treatment on some day of the demo year: long-running
  * substitution treatment started up to six years before, new starts in the year, the year's drug-free
  * completions (not on substitution at exit) and other exits. No referral: their treatment began
  * before the taskforce, or on a walk-in.
  */
-async function seedOpiateClients(world: DemoWorld, random: Random, year: ReturnType<typeof demoYear>) {
+async function seedOpiateClients(
+  world: DemoWorld,
+  random: Random,
+  year: ReturnType<typeof demoYear>,
+  areaIds: AreaIds,
+) {
   const tx = world.ctx.db;
   const open = await tx
     .select({
@@ -173,6 +254,9 @@ async function seedOpiateClients(world: DemoWorld, random: Random, year: ReturnT
     "incomplete_retained_in_custody",
     "incomplete_withdrawn_by_provider",
   ];
+  // Where each lives, as the provider records it at the start: most in the city, some elsewhere in the
+  // county, and about one in ten not recorded (its own generator, so the other draws are unchanged).
+  const residence = makeRandom(85);
   for (let index = 0; index < clients; index++) {
     const firstInitial = String.fromCharCode(65 + random.between(0, 25));
     const surnameInitial = String.fromCharCode(65 + random.between(0, 25));
@@ -208,6 +292,7 @@ async function seedOpiateClients(world: DemoWorld, random: Random, year: ReturnT
       dischargeReason:
         outcome === "completed" ? "completed_drug_free" : outcome === "exit" ? random.pick(otherExits) : null,
       ostAtExit: outcome === "completed" ? false : outcome === "exit" ? true : null,
+      residenceAreaId: [areaIds.city, areaIds.county, null][residence.weighted([75, 15, 10])],
       createdAt: day(startedOn),
     });
   }

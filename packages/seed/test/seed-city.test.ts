@@ -89,5 +89,17 @@ describeDb("the demo city", (use) => {
     expect(first!.incidents).toBeGreaterThanOrEqual(station.incidents * 0.8);
     expect(first!.incidents).toBeGreaterThan(byIncidents[3]!.total.incidents);
     for (const other of others) expect(other.incidents).toBeLessThan(first!.incidents);
+
+    // Drug-related deaths in the city and the county that holds it, and people in treatment by where
+    // their episodes say they live: Oxford's row has a rate, and most people have an area recorded.
+    const rates = await runReport("rates", { ctx: commissioner, input: period });
+    const oxford = rates.rows.find((row) => row.area.name === "Oxford")!;
+    const oxfordshire = rates.rows.find((row) => row.area.name === "Oxfordshire")!;
+    expect(Number(oxford.deaths)).toBeGreaterThan(0);
+    expect(Number(oxfordshire.deaths)).toBeGreaterThan(Number(oxford.deaths));
+    expect(oxford.population).toBeGreaterThan(150_000);
+    expect(oxford.inTreatment.rate).toMatchObject({ rate: expect.any(Number) });
+    expect(Number(oxford.inTreatment.count)).toBeGreaterThan(Number(rates.areaNotRecorded.inTreatment));
+    expect(Number(oxfordshire.inTreatment.count)).toBeGreaterThan(Number(oxford.inTreatment.count));
   }, 300_000);
 });

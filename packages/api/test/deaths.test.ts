@@ -1,25 +1,6 @@
 import { describeDb, makeWorld } from "@pathways/vitest-config";
-import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
-import { appRouter } from "../src/root.ts";
-import { callerAs } from "./helpers.ts";
-
-async function refusal(call: Promise<unknown>) {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  const shape = getTRPCErrorShape({
-    config: appRouter._def._config,
-    error,
-    type: "mutation",
-    path: undefined,
-    input: undefined,
-    ctx: undefined,
-  });
-  return { code: error.code, fieldErrors: shape.data.fieldErrors };
-}
+import { callerAs, refusal } from "./helpers.ts";
 
 describeDb("deaths API", (use) => {
   it("records a death for a treatment manager, refuses bad fields by name and other roles", async () => {

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { type Actor, addDays, localDay } from "@pathways/core";
 import { type Database, services } from "@pathways/db";
 import { describeDb, makeWorld, testDisclosureSecret } from "@pathways/vitest-config";
-import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
 import type { ApiContext } from "../src/context.ts";
-import { appRouter, createCaller } from "../src/root.ts";
+import { createCaller } from "../src/root.ts";
+import { refusal } from "./helpers.ts";
 
 /** A caller as the HTTP server builds it, on a clock the test moves (verbs read `ctx.now`). */
 function callerAt(db: Database, actor: Actor, clock: { at: Date }) {
@@ -25,24 +25,6 @@ function callerAt(db: Database, actor: Actor, clock: { at: Date }) {
     now: () => clock.at,
   };
   return createCaller(ctx);
-}
-
-/** What the client receives for a failed call: code, message and per-field messages. */
-async function refusal(call: Promise<unknown>) {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a refusal, got ${String(error)}`);
-  const shape = getTRPCErrorShape({
-    config: appRouter._def._config,
-    error,
-    type: "mutation",
-    path: undefined,
-    input: undefined,
-    ctx: undefined,
-  });
-  return { code: error.code, message: shape.message, fieldErrors: shape.data.fieldErrors };
 }
 
 function keysOf(value: unknown, keys = new Set<string>()): Set<string> {

@@ -1,28 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { count, eq, taskforceActivity } from "@pathways/db";
 import { describeDb, makeWorld } from "@pathways/vitest-config";
-import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
-import { appRouter } from "../src/root.ts";
-import { callerAs } from "./helpers.ts";
-
-/** What the client receives for a failed call: its code and the per-field messages. */
-async function refusal(call: Promise<unknown>) {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  const shape = getTRPCErrorShape({
-    config: appRouter._def._config,
-    error,
-    type: "mutation",
-    path: undefined,
-    input: undefined,
-    ctx: undefined,
-  });
-  return { code: error.code, message: shape.message, fieldErrors: shape.data.fieldErrors };
-}
+import { callerAs, refusal } from "./helpers.ts";
 
 const patrol = () => ({
   clientKey: `device-${randomUUID()}`,

@@ -38,16 +38,24 @@ describeDb("report turns", (use) => {
     const reportMayEnd = new Promise<void>((resolve) => {
       letReportEnd = resolve;
     });
+    let firstRead = () => {};
+    const firstHasBeenRead = new Promise<void>((resolve) => {
+      firstRead = resolve;
+    });
     let foldStarted = () => {};
     const foldHasStarted = new Promise<void>((resolve) => {
       foldStarted = resolve;
     });
-    // A report reads, waits (as between its statements) while a fold from outside it starts, and reads again.
+    // A report reads, waits (as between its statements) while a fold from outside it starts, and reads
+    // again. The fold starts only once the first read is done: on PostgreSQL nothing holds it back, so
+    // started earlier it could land before that read.
     const report = inRollupTurn(db, async () => {
       const first = await counted();
+      firstRead();
       await reportMayEnd;
       return [first, await counted()];
     });
+    await firstHasBeenRead;
     const fold = (async () => {
       const folding = refreshDayRollups(db);
       foldStarted();
